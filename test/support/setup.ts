@@ -7,6 +7,9 @@ export const mocks = new RecordingMocks();
 export const TEST_PROJECT = "hubspot-trigger";
 export const TEST_STACK = "test";
 
+// Tests never run on GCE: stop google-auth-library probing the metadata server (seconds of delay, noisy warnings).
+process.env.METADATA_SERVER_DETECTION ??= "none";
+
 void pulumi.runtime.setMocks(mocks, TEST_PROJECT, TEST_STACK, false);
 
 // A value the serializer cannot handle surfaces under mocks only as an unhandled rejection and a hung test: fail loudly.

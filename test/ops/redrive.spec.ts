@@ -1,0 +1,141 @@
+import { strict as assert } from "node:assert";
+import { v1, type PubSub, type Subscription } from "@google-cloud/pubsub";
+import { createPubSub } from "../../listener/shared/pubsub";
+import { redrive, redriveAttributes, validateRedriveOptions } from "../../scripts/lib/redrive";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+
+const PROJECT = "redrive-test";
+
+/** Pull everything a subscription holds right now and acknowledge it. */
+async function drain(subscription: Subscription): Promise<{ data: string; attributes: Record<string, string> }[]> {
+  const config = (await subscription.pubsub.getClientConfig()) as ConstructorParameters<typeof v1.SubscriberClient>[0];
+  const client = new v1.SubscriberClient(config);
+  try {
+    const [response] = await client.pull({
+      subscription: subscription.name,
+      maxMessages: 100,
+      returnImmediately: true,
+    });
+    const received = response.receivedMessages ?? [];
+    if (received.length > 0) {
+      await client.acknowledge({ subscription: subscription.name, ackIds: received.map((m) => m.ackId ?? "") });
+    }
+    return received.map((m) => ({
+      data: Buffer.from(m.message?.data ?? new Uint8Array()).toString(),
+      attributes: (m.message?.attributes ?? {}) as Record<string, string>,
+    }));
+  } finally {
+    await client.close();
+  }
+}
+
+describe("dead-letter redrive", () => {
+  it("keeps the event's attributes, drops Pub/Sub's dead-letter ones and counts redrives", () => {
+    const attributes = redriveAttributes({
+      eventType: "deal.creation",
+      dedupKey: "abc",
+      CloudPubSubDeadLetterSourceDeliveryCount: "5",
+      CloudPubSubDeadLetterSourceSubscription: "projects/p/subscriptions/hubspot-dev-deals",
+      redriveCount: "2",
+    });
+    assert.deepEqual(attributes, {
+      eventType: "deal.creation",
+      dedupKey: "abc",
+      redriveSubscription: "hubspot-dev-deals",
+      redriveCount: "3",
+    });
+  });
+
+  it("names every bad option at once", () => {
+    const problems = validateRedriveOptions({ project: "", subscription: "", topic: "t", max: 0, batchSize: 5000 });
+    assert.equal(problems.length, 4);
+    assert.match(problems.join("\n"), /--project/);
+    assert.match(problems.join("\n"), /--max: 0 is not a positive integer/);
+    assert.match(problems.join("\n"), /--batch-size: 5000 is out of range/);
+  });
+
+  describe("on the Pub/Sub emulator", function () {
+    let emulator: PubSubEmulator | undefined;
+    let pubsub: PubSub;
+    let events: Subscription;
+    let deadLetter: Subscription;
+
+    before(async function () {
+      emulator = await startEmulatorOrSkip(this);
+      pubsub = createPubSub({ projectId: PROJECT, emulatorHost: emulator.host });
+      const [eventsTopic] = await pubsub.createTopic("events");
+      [events] = await eventsTopic.createSubscription("events-capture");
+      const [deadLetterTopic] = await pubsub.createTopic("dead-letter");
+      [deadLetter] = await deadLetterTopic.createSubscription("dead-letter-retention");
+    });
+
+    after(async () => {
+      await pubsub?.close();
+      await emulator?.stop();
+    });
+
+    beforeEach(async () => {
+      await drain(events);
+      await drain(deadLetter);
+      const topic = pubsub.topic("dead-letter");
+      await topic.publishMessage({
+        data: Buffer.from('{"n":1}'),
+        attributes: {
+          eventType: "deal.creation",
+          CloudPubSubDeadLetterSourceDeliveryCount: "5",
+          CloudPubSubDeadLetterSourceSubscription: `projects/${PROJECT}/subscriptions/deals`,
+        },
+      });
+      await topic.publishMessage({
+        data: Buffer.from('{"n":2}'),
+        attributes: { eventType: "contact.deletion", reason: "integration-rejected" },
+      });
+      await topic.publishMessage({ data: Buffer.from("not json"), attributes: { reason: "invalid-event" } });
+    });
+
+    it("a dry run republishes nothing and leaves every message in the dead letter", async () => {
+      const summary = await redrive(
+        { project: PROJECT, subscription: "dead-letter-retention", topic: "events", dryRun: true },
+        pubsub,
+      );
+      assert.equal(summary.republished, 0);
+      assert.equal(summary.acknowledged, 0);
+      assert.ok(summary.pulled >= 1);
+      assert.deepEqual(await drain(events), []);
+      assert.equal((await drain(deadLetter)).length, 3);
+    });
+
+    it("republishes with a redriveCount, acknowledges only what it republished, keeps excluded reasons", async () => {
+      const summary = await redrive(
+        { project: PROJECT, subscription: "dead-letter-retention", topic: "events", excludeReasons: ["invalid-event"] },
+        pubsub,
+      );
+      assert.equal(summary.republished, 2);
+      assert.equal(summary.acknowledged, 2);
+      assert.equal(summary.failed, 0);
+      const republished = (await drain(events)).sort((a, b) => a.data.localeCompare(b.data));
+      assert.deepEqual(
+        republished.map((m) => [m.data, m.attributes]),
+        [
+          ['{"n":1}', { eventType: "deal.creation", redriveSubscription: "deals", redriveCount: "1" }],
+          ['{"n":2}', { eventType: "contact.deletion", reason: "integration-rejected", redriveCount: "1" }],
+        ],
+      );
+      const left = await drain(deadLetter);
+      assert.deepEqual(
+        left.map((m) => m.data),
+        ["not json"],
+      );
+    });
+
+    it("stops after --max messages", async () => {
+      const summary = await redrive(
+        { project: PROJECT, subscription: "dead-letter-retention", topic: "events", max: 1 },
+        pubsub,
+      );
+      assert.equal(summary.pulled, 1);
+      assert.equal((await drain(events)).length, 1);
+      assert.equal((await drain(deadLetter)).length, 2);
+    });
+  });
+});
