@@ -1,0 +1,181 @@
+/**
+ * One push delivery's life, top to bottom: read the envelope -> find the trigger -> decode the payload -> is the
+ * event ours? -> take an execution slot -> enrich -> execute -> answer. The answer tells Pub/Sub what to do:
+ * 2xx acknowledges; anything else makes it redeliver with backoff and, after the subscription's max delivery
+ * attempts, dead-letter the message itself. Permanent failures skip that wait and go to the dead-letter topic now.
+ */
+import type { ConnectorEventPayload } from "../shared/connector-event-payload";
+import type { Logger } from "../shared/log";
+import type { DeadLetterAttributes } from "../shared/pubsub";
+import type { ConcurrencyLimit } from "./concurrency-limit";
+import type { TriggerRoute } from "./config";
+import type { Enricher } from "./enrichment";
+import type { ExecutionOutcome, IntegrationTarget } from "./integration-client";
+import { decodePayload, InvalidPushError, parsePushEnvelope, type PushEnvelope } from "./push-envelope";
+
+export interface PushResult {
+  status: number;
+  /** JSON body for non-2xx answers (Pub/Sub ignores it; it helps whoever reads the logs or calls by hand). */
+  body?: { error: string; detail?: string };
+}
+
+/** Publishes a dead letter and resolves once Pub/Sub acknowledged it. */
+export type DeadLetterPublisher = (data: Buffer, attributes: DeadLetterAttributes) => Promise<unknown>;
+
+export interface IntegrationExecutor {
+  execute(target: IntegrationTarget, payload: ConnectorEventPayload): Promise<ExecutionOutcome>;
+}
+
+export interface PushHandlerDependencies {
+  triggers: TriggerRoute[];
+  executor: IntegrationExecutor;
+  deadLetter: DeadLetterPublisher;
+  limit: ConcurrencyLimit;
+  enricher?: Enricher;
+}
+
+export class PushHandler {
+  private readonly routes: Map<string, TriggerRoute>;
+
+  constructor(private readonly deps: PushHandlerDependencies) {
+    this.routes = new Map(deps.triggers.map((route) => [route.subscription, route]));
+  }
+
+  async handle(body: unknown, log: Logger): Promise<PushResult> {
+    let envelope: PushEnvelope;
+    try {
+      envelope = parsePushEnvelope(body);
+    } catch (error) {
+      if (!(error instanceof InvalidPushError)) throw error;
+      log.warn("push rejected: malformed envelope", { outcome: "invalid-envelope", problem: error.message });
+      return { status: 400, body: { error: "invalid push envelope", detail: error.message } };
+    }
+    const { message } = envelope;
+    const context = {
+      messageId: message.messageId,
+      subscription: envelope.subscriptionId,
+      deliveryAttempt: envelope.deliveryAttempt,
+    };
+    const route = this.routes.get(envelope.subscriptionId);
+    if (!route) {
+      // A deployment mismatch (subscription created before this revision knows it): retrying may succeed after the
+      // rollout, and if it never does the subscription's dead-letter policy keeps the message.
+      log.error("push for a subscription no trigger declares", { ...context, outcome: "unknown-subscription" });
+      return { status: 404, body: { error: "unknown subscription", detail: envelope.subscriptionId } };
+    }
+    const routeLog = log.child({ ...context, trigger: route.name });
+
+    let payload: ConnectorEventPayload;
+    try {
+      payload = decodePayload(message.data);
+    } catch (error) {
+      if (!(error instanceof InvalidPushError)) throw error;
+      return this.deadLetter(envelope, route, { reason: "invalid-payload", reasonDetail: error.message }, routeLog);
+    }
+    const eventLog = routeLog.child({
+      eventType: payload.eventType,
+      objectType: payload.objectType,
+      objectId: payload.objectId,
+    });
+    // The emulator applies no subscription filter, and a filter edited by hand could drift: check again here.
+    if (!route.eventTypes.includes(payload.eventType)) {
+      eventLog.info("event type not handled by this trigger; acknowledged", { outcome: "not-ours" });
+      return { status: 204 };
+    }
+
+    if (!this.deps.limit.tryAcquire()) {
+      eventLog.warn("concurrency cap reached; Pub/Sub will redeliver", {
+        outcome: "throttled",
+        cap: this.deps.limit.max,
+      });
+      return { status: 429, body: { error: "too many concurrent executions" } };
+    }
+    try {
+      return await this.process(envelope, route, payload, eventLog);
+    } finally {
+      this.deps.limit.release();
+    }
+  }
+
+  private async process(
+    envelope: PushEnvelope,
+    route: TriggerRoute,
+    payload: ConnectorEventPayload,
+    log: Logger,
+  ): Promise<PushResult> {
+    const started = Date.now();
+    let input = payload;
+    if (this.deps.enricher) {
+      try {
+        input = await this.deps.enricher.enrich(payload);
+      } catch (error) {
+        // Rate limits, outages, a revoked token: all worth a redelivery; the dead-letter policy bounds the retries.
+        log.warn("enrichment failed; Pub/Sub will redeliver", {
+          outcome: "transient",
+          reason: "enrichment-failed",
+          detail: (error as Error).message,
+        });
+        return { status: 503, body: { error: "enrichment failed" } };
+      }
+    }
+    const outcome = await this.deps.executor.execute(route, input);
+    const fields = {
+      latencyMs: Date.now() - started,
+      httpStatus: outcome.httpStatus,
+      enriched: input.object !== undefined,
+    };
+    switch (outcome.kind) {
+      case "success":
+        log.info("integration executed", { ...fields, outcome: "executed", executionId: outcome.executionId });
+        return { status: 204 };
+      case "transient":
+        log.warn("integration execution failed; Pub/Sub will redeliver", {
+          ...fields,
+          outcome: "transient",
+          reason: outcome.reason,
+          detail: outcome.detail,
+        });
+        return { status: 503, body: { error: "integration temporarily unavailable", detail: outcome.reason } };
+      case "permanent":
+        return this.deadLetter(
+          envelope,
+          route,
+          { reason: outcome.reason, reasonDetail: outcome.detail, httpStatus: String(outcome.httpStatus) },
+          log.child(fields),
+        );
+    }
+  }
+
+  /** Moves the message to the dead-letter topic unchanged (same bytes, original attributes plus why), then acks it. */
+  private async deadLetter(
+    envelope: PushEnvelope,
+    route: TriggerRoute,
+    why: { reason: string; reasonDetail: string; httpStatus?: string },
+    log: Logger,
+  ): Promise<PushResult> {
+    const attributes: DeadLetterAttributes = {
+      ...envelope.message.attributes,
+      ...why,
+      trigger: route.name,
+      subscription: envelope.subscriptionId,
+      originalMessageId: envelope.message.messageId,
+    };
+    try {
+      await this.deps.deadLetter(envelope.message.data, attributes);
+    } catch (error) {
+      log.error("dead-letter publish failed; Pub/Sub will redeliver", {
+        outcome: "transient",
+        reason: why.reason,
+        detail: (error as Error).message,
+      });
+      return { status: 503, body: { error: "dead-letter publish failed" } };
+    }
+    log.warn("message dead-lettered", {
+      outcome: "dead-lettered",
+      reason: why.reason,
+      detail: why.reasonDetail,
+      httpStatus: why.httpStatus,
+    });
+    return { status: 204 };
+  }
+}

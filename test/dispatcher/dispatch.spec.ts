@@ -1,0 +1,271 @@
+import assert from "node:assert/strict";
+import { createDispatcher, startDispatcher, type Dispatcher, type DispatcherConfig } from "../../listener/dispatcher";
+import { EnvError } from "../../listener/shared/env";
+import type { DeadLetterAttributes } from "../../listener/shared/pubsub";
+import { captureLogs, type LogEntry } from "../../listener/shared/log";
+import { IntegrationStandIn } from "../fixtures/integration-stand-in";
+import { freePort } from "../support/pubsub-emulator";
+import { DEAL_TRIGGER, FIXED_TOKEN, fixedTokenAuth, post, pushEnvelope, samplePayload, testConfig } from "./helpers";
+
+interface Harness {
+  url: string;
+  dispatcher: Dispatcher;
+  deadLetters: Array<{ data: Buffer; attributes: DeadLetterAttributes }>;
+  logs: LogEntry[];
+}
+
+describe("dispatcher against the Application Integration stand-in", () => {
+  let standIn: IntegrationStandIn;
+  let harness: Harness | undefined;
+  let failDeadLetter = false;
+
+  async function start(overrides: Partial<DispatcherConfig> = {}): Promise<Harness> {
+    const { logger, entries } = captureLogs("DEBUG", "demo-project");
+    const deadLetters: Harness["deadLetters"] = [];
+    const dispatcher = createDispatcher({
+      config: testConfig({ integrationsEndpoint: standIn.url, ...overrides }),
+      auth: fixedTokenAuth,
+      logger,
+      deadLetter: async (data, attributes) => {
+        if (failDeadLetter) throw new Error("UNAVAILABLE: dead-letter topic unreachable");
+        deadLetters.push({ data, attributes });
+        return "dl-1";
+      },
+    });
+    const port = await dispatcher.listen(0, "127.0.0.1");
+    harness = { url: `http://127.0.0.1:${port}`, dispatcher, deadLetters, logs: entries };
+    return harness;
+  }
+
+  beforeEach(async () => {
+    standIn = await IntegrationStandIn.start();
+    failDeadLetter = false;
+  });
+  afterEach(async () => {
+    await harness?.dispatcher.close();
+    harness = undefined;
+    await standIn.close();
+  });
+
+  it("executes the integration with the payload as a JSON string, as the trigger account, and answers 204", async () => {
+    const { url } = await start();
+    const payload = samplePayload();
+    const response = await post(`${url}/pubsub/push`, pushEnvelope(payload));
+    assert.equal(response.status, 204);
+    assert.equal(standIn.requests.length, 1);
+    const [execution] = standIn.requests;
+    assert.equal(execution.project, "demo-project");
+    assert.equal(execution.location, "europe-west1");
+    assert.equal(execution.integration, "on-deal-created");
+    assert.equal(execution.triggerId, "api_trigger/on-deal-created");
+    assert.equal(execution.authorization, `Bearer ${FIXED_TOKEN}`);
+    assert.equal(typeof execution.inputParameters.ConnectorEventPayload.jsonValue, "string");
+    assert.deepEqual(execution.connectorEventPayload, payload);
+    // The jsonValue text itself carries the int64 id digit for digit.
+    assert.match(execution.inputParameters.ConnectorEventPayload.jsonValue as string, /"objectId":"9007199254740993"/);
+  });
+
+  for (const status of [429, 500, 503]) {
+    it(`answers non-2xx on a transient ${status} so Pub/Sub redelivers, and dead-letters nothing`, async () => {
+      const { url, deadLetters } = await start();
+      standIn.setStatuses([status]);
+      const response = await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
+      assert.equal(response.status, 503);
+      assert.equal(deadLetters.length, 0);
+    });
+  }
+
+  it("answers non-2xx when the integration does not answer within EXECUTION_TIMEOUT_MS", async () => {
+    const { url, logs } = await start({ executionTimeoutMs: 150 });
+    standIn.setLatency(1000);
+    const started = Date.now();
+    const response = await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
+    assert.equal(response.status, 503);
+    assert.ok(Date.now() - started < 900, "the dispatcher waited past its own timeout");
+    assert.ok(logs.some((entry) => entry.reason === "execution-timeout"));
+  });
+
+  it("answers non-2xx when the endpoint cannot be reached", async () => {
+    await standIn.close();
+    const { url, logs } = await start({ integrationsEndpoint: standIn.url });
+    standIn = await IntegrationStandIn.start(); // for afterEach
+    const response = await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
+    assert.equal(response.status, 503);
+    assert.ok(logs.some((entry) => entry.reason === "network-error"));
+  });
+
+  for (const [status, reason] of [
+    [400, "integration-rejected"],
+    [403, "integration-forbidden"],
+    [404, "integration-not-found"],
+  ] as const) {
+    it(`dead-letters on a permanent ${status} with the original bytes and attributes plus why, then acks`, async () => {
+      const { url, deadLetters } = await start();
+      standIn.setStatuses([status]);
+      const payload = samplePayload();
+      const envelope = pushEnvelope(payload) as {
+        message: { data: string; attributes: Record<string, string>; messageId: string };
+      };
+      const response = await post(`${url}/pubsub/push`, envelope);
+      assert.equal(response.status, 204);
+      assert.equal(deadLetters.length, 1);
+      const [letter] = deadLetters;
+      assert.equal(letter.data.toString("base64"), envelope.message.data);
+      assert.deepEqual(letter.attributes, {
+        ...envelope.message.attributes,
+        reason,
+        reasonDetail: `HTTP ${status} ${
+          { 400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND" }[status]
+        }: stand-in answered ${status}`,
+        trigger: "deal-created",
+        httpStatus: String(status),
+        subscription: "deals-created",
+        originalMessageId: envelope.message.messageId,
+      });
+    });
+  }
+
+  it("answers non-2xx when the dead-letter publish fails, so the message is not lost", async () => {
+    const { url } = await start();
+    standIn.setStatuses([403]);
+    failDeadLetter = true;
+    const response = await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
+    assert.equal(response.status, 503);
+  });
+
+  it("acknowledges an event type the trigger does not handle, without executing", async () => {
+    const { url, logs } = await start();
+    const response = await post(`${url}/pubsub/push`, pushEnvelope(samplePayload({ eventType: "deal.deletion" })));
+    assert.equal(response.status, 204);
+    assert.equal(standIn.count, 0);
+    assert.ok(logs.some((entry) => entry.outcome === "not-ours" && entry.eventType === "deal.deletion"));
+  });
+
+  it("answers 429 beyond MAX_CONCURRENT_EXECUTIONS and runs only the allowed executions", async () => {
+    const { url } = await start({ maxConcurrentExecutions: 2 });
+    standIn.setLatency(300);
+    const statuses = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 20)); // arrive in order
+        return (await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status;
+      }),
+    );
+    assert.deepEqual(statuses, [204, 204, 429]);
+    assert.equal(standIn.count, 2);
+    // Slots are given back: the next delivery runs.
+    assert.equal((await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status, 204);
+  });
+
+  it("answers 400 to a malformed envelope and to a body that is not JSON", async () => {
+    const { url } = await start();
+    const bad = await post(`${url}/pubsub/push`, {
+      message: { data: "%%%" },
+      subscription: "projects/p/subscriptions/deals-created",
+    });
+    assert.equal(bad.status, 400);
+    assert.match((bad.body as { detail: string }).detail, /^message\.messageId/);
+    assert.equal((await post(`${url}/pubsub/push`, "{not json")).status, 400);
+    assert.equal(standIn.count, 0);
+  });
+
+  it("answers 404 for a subscription no trigger declares (redelivered until the rollout catches up)", async () => {
+    const { url } = await start();
+    const response = await post(
+      `${url}/pubsub/push`,
+      pushEnvelope(samplePayload(), { subscription: "contacts-created" }),
+    );
+    assert.equal(response.status, 404);
+    assert.equal(standIn.count, 0);
+  });
+
+  it("dead-letters a payload it cannot read instead of retrying it", async () => {
+    const { url, deadLetters } = await start();
+    const response = await post(`${url}/pubsub/push`, pushEnvelope(Buffer.from('{"schemaVersion":"9"}')));
+    assert.equal(response.status, 204);
+    assert.equal(deadLetters[0].attributes.reason, "invalid-payload");
+    assert.match(deadLetters[0].attributes.reasonDetail, /payload\.schemaVersion/);
+    assert.equal(standIn.count, 0);
+  });
+
+  it("serves /healthz and /readyz, and refuses other methods on the push path", async () => {
+    const { url } = await start();
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
+    assert.equal((await fetch(`${url}/pubsub/push`)).status, 405);
+  });
+
+  it("lets an in-flight execution finish when closed, and accepts no new connection", async () => {
+    const { url, dispatcher } = await start();
+    standIn.setLatency(400);
+    const inFlight = post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = dispatcher.close();
+    assert.equal((await inFlight).status, 204);
+    await closed;
+    await assert.rejects(fetch(`${url}/healthz`));
+    harness = undefined;
+  });
+
+  it("joins each outcome line to the push request's trace", async () => {
+    const { url, logs } = await start();
+    await fetch(`${url}/pubsub/push`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-cloud-trace-context": "105445aa7843bc8bf206b12000100000/1;o=1",
+      },
+      body: JSON.stringify(pushEnvelope(samplePayload())),
+    });
+    const outcome = logs.find((entry) => entry.outcome === "executed");
+    assert.equal(
+      outcome?.["logging.googleapis.com/trace"],
+      "projects/demo-project/traces/105445aa7843bc8bf206b12000100000",
+    );
+  });
+
+  it("logs one outcome per delivery with no token and no payload content", async () => {
+    const { url, logs } = await start();
+    const payload = samplePayload({ eventType: "deal.creation", propertyValue: "private-deal-amount-42" });
+    await post(`${url}/pubsub/push`, pushEnvelope(payload));
+    standIn.setStatuses([403]);
+    await post(`${url}/pubsub/push`, pushEnvelope(payload));
+    const outcomes = logs.filter((entry) => entry.outcome !== undefined).map((entry) => entry.outcome);
+    assert.deepEqual(outcomes, ["executed", "dead-lettered"]);
+    const text = JSON.stringify(logs);
+    assert.ok(!text.includes(FIXED_TOKEN));
+    assert.ok(!text.includes("private-deal-amount-42"));
+    assert.ok(!text.includes(payload.dedupKey));
+  });
+});
+
+describe("startDispatcher (what listener/main.ts runs for ROLE=dispatcher)", () => {
+  it("starts from the environment contract, serves /healthz and closes", async () => {
+    const port = await freePort();
+    const service = await startDispatcher(
+      {
+        ROLE: "dispatcher",
+        PORT: String(port),
+        GOOGLE_CLOUD_PROJECT: "demo-project",
+        DEAD_LETTER_TOPIC: "projects/demo-project/topics/hubspot-dead-letter",
+        DISPATCHER_TRIGGERS: JSON.stringify([DEAL_TRIGGER]),
+        INTEGRATION_LOCATION: "europe-west1",
+      },
+      { logger: captureLogs().logger },
+    );
+    try {
+      assert.equal(service.port, port);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    } finally {
+      await service.close();
+    }
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
+  });
+
+  it("refuses to start on an invalid environment, listing the problems", async () => {
+    await assert.rejects(startDispatcher({ ROLE: "dispatcher" }), (error: unknown) => {
+      assert.ok(error instanceof EnvError);
+      assert.ok(error.problems.some((problem) => problem.startsWith("DISPATCHER_TRIGGERS: is missing")));
+      return true;
+    });
+  });
+});
