@@ -82,6 +82,13 @@ export class PushHandler {
       eventLog.info("event type not handled by this trigger; acknowledged", { outcome: "not-ours" });
       return { status: 204 };
     }
+    // A redriven dead letter (scripts/redrive.ts) is meant for the one trigger it failed on; the subscriptions'
+    // filters route it there, this check covers the emulator and hand-edited filters.
+    const redriveTarget = message.attributes.redriveSubscription;
+    if (redriveTarget !== undefined && redriveTarget !== envelope.subscriptionId) {
+      eventLog.info("redriven event meant for another trigger; acknowledged", { outcome: "not-ours", redriveTarget });
+      return { status: 204 };
+    }
 
     if (!this.deps.limit.tryAcquire()) {
       eventLog.warn("concurrency cap reached; Pub/Sub will redeliver", {

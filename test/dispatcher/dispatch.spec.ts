@@ -5,7 +5,16 @@ import type { DeadLetterAttributes } from "../../listener/shared/pubsub";
 import { captureLogs, type LogEntry } from "../../listener/shared/log";
 import { IntegrationStandIn } from "../fixtures/integration-stand-in";
 import { freePort } from "../support/pubsub-emulator";
-import { DEAL_TRIGGER, FIXED_TOKEN, fixedTokenAuth, post, pushEnvelope, samplePayload, testConfig } from "./helpers";
+import {
+  attributesOf,
+  DEAL_TRIGGER,
+  FIXED_TOKEN,
+  fixedTokenAuth,
+  post,
+  pushEnvelope,
+  samplePayload,
+  testConfig,
+} from "./helpers";
 
 interface Harness {
   url: string;
@@ -139,6 +148,19 @@ describe("dispatcher against the Application Integration stand-in", () => {
     assert.equal(response.status, 204);
     assert.equal(standIn.count, 0);
     assert.ok(logs.some((entry) => entry.outcome === "not-ours" && entry.eventType === "deal.deletion"));
+  });
+
+  it("executes a redriven event only on the subscription it was dead-lettered from", async () => {
+    const { url } = await start();
+    const payload = samplePayload();
+    const redriven = (target: string) =>
+      pushEnvelope(payload, {
+        attributes: { ...attributesOf(payload), redriveSubscription: target, redriveCount: "1" },
+      });
+    assert.equal((await post(`${url}/pubsub/push`, redriven("other-trigger-sub"))).status, 204);
+    assert.equal(standIn.count, 0);
+    assert.equal((await post(`${url}/pubsub/push`, redriven("deals-created"))).status, 204);
+    assert.equal(standIn.count, 1);
   });
 
   it("answers 429 beyond MAX_CONCURRENT_EXECUTIONS and runs only the allowed executions", async () => {
