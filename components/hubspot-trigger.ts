@@ -1,0 +1,306 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { EventType, StackConfig } from "../infra/config-types";
+import { DeadLetterQueue } from "./dead-letter";
+import { EventBus } from "./event-bus";
+import { TriggerIdentity } from "./identity";
+import { ListenerService } from "./listener-service";
+import { deterministicRunUrl, resourceNames, SUFFIX_BYTES } from "./naming";
+import { PrivateServiceConnect } from "./private-service-connect";
+import { dispatcherEnv, listenerEnv } from "./runtime-env";
+import { SecretReference, TriggerSecrets } from "./secrets";
+
+export const WEBHOOK_PATH = "/webhooks/hubspot";
+export const PUSH_PATH = "/pubsub/push";
+
+/**
+ * The validated stack config minus HubSpot registration (wired separately, see components/hubspot/), plus the
+ * runtime knobs the config does not carry.
+ */
+export type HubSpotTriggerArgs = Omit<StackConfig, "registration"> & {
+  /** Longest integration execution the dispatcher waits for, seconds (default 120): sets the push ack deadline. */
+  executionTimeoutSeconds?: number;
+  /** Concurrent executions per dispatcher instance (default 50, Application Integration's per-project limit). */
+  maxConcurrentExecutions?: number;
+  /** Secret Manager user-managed replication regions; automatic replication when absent. */
+  secretReplicaLocations?: string[];
+};
+
+/** Ids and versions of the secrets, never their values. */
+export interface SecretOutput {
+  secret: string;
+  version: string;
+}
+
+export interface TriggerOutput {
+  name: string;
+  eventTypes: EventType[];
+  /** Full path `projects/P/subscriptions/S`. */
+  subscription: string;
+}
+
+const DEFAULT_EXECUTION_TIMEOUT_SECONDS = 120;
+// Pub/Sub waits this much longer than one execution before counting a push as failed.
+const ACK_DEADLINE_MARGIN_SECONDS = 30;
+const LISTENER_TIMEOUT_SECONDS = 30;
+
+function secretOutput(ref: SecretReference): pulumi.Output<SecretOutput> {
+  return pulumi.all([ref.path, ref.version]).apply(([secret, version]) => ({ secret, version }));
+}
+
+/**
+ * A complete HubSpot trigger on Google Cloud: identities, secrets, the events topic with one push subscription per
+ * trigger, the dead-letter queue, the listener and dispatcher services and, optionally, Private Service Connect.
+ */
+export class HubSpotTrigger extends pulumi.ComponentResource {
+  /** The URL to register in HubSpot: the listener's deterministic Cloud Run URL plus `/webhooks/hubspot`. */
+  readonly webhookUrl: pulumi.Output<string>;
+  /** Full path `projects/P/topics/T`: what consumers subscribe to. */
+  readonly eventsTopic: pulumi.Output<string>;
+  readonly deadLetterTopic: pulumi.Output<string>;
+  readonly deadLetterSubscription: pulumi.Output<string>;
+  readonly serviceAccounts: pulumi.Output<{ listener: string; trigger: string; push: string }>;
+  readonly dispatcherUrl: pulumi.Output<string>;
+  /** Self link of the service attachment; undefined when Private Service Connect is off. */
+  readonly serviceAttachment?: pulumi.Output<string>;
+  readonly secrets: pulumi.Output<{
+    clientSecret: SecretOutput;
+    previousClientSecret?: SecretOutput;
+    accessToken?: SecretOutput;
+  }>;
+  readonly triggers: pulumi.Output<TriggerOutput[]>;
+
+  readonly identity: TriggerIdentity;
+  readonly secretStore: TriggerSecrets;
+  readonly deadLetter: DeadLetterQueue;
+  readonly eventBus: EventBus;
+  readonly services: ListenerService;
+  readonly privateServiceConnect?: PrivateServiceConnect;
+
+  constructor(name: string, args: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hubspot-trigger:index:HubSpotTrigger", name, {}, opts);
+    const child = { parent: this };
+    const labelArgs = { environment: args.environment, labels: args.labels };
+    const project = args.project;
+
+    // Kept in state: names derived from it never change between runs, and differ between stacks of one project.
+    const suffix = new random.RandomId(`${name}-suffix`, { byteLength: SUFFIX_BYTES }, child);
+    const names = suffix.hex.apply((hex) =>
+      resourceNames({
+        connectionName: args.connectionName,
+        environment: args.environment,
+        triggerNames: args.triggers.map((t) => t.name),
+        suffix: hex,
+      }),
+    );
+    const projectInfo = gcp.organizations.getProjectOutput({ projectId: project }, child);
+    const pubsubAgent = pulumi.interpolate`serviceAccount:service-${projectInfo.number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
+
+    this.identity = new TriggerIdentity(
+      `${name}-identity`,
+      {
+        project,
+        accountIds: names.serviceAccounts,
+        admins: args.admins,
+        pubsubServiceAgent: pubsubAgent,
+        displayPrefix: args.connectionName,
+      },
+      child,
+    );
+    const { listener, trigger, push } = this.identity;
+
+    this.secretStore = new TriggerSecrets(
+      `${name}-secrets`,
+      {
+        ...labelArgs,
+        project,
+        replicaLocations: args.secretReplicaLocations,
+        clientSecret: { source: args.clientSecret, secretId: names.secrets.clientSecret, accessor: listener.member },
+        previousClientSecret: args.previousClientSecret && {
+          source: args.previousClientSecret,
+          secretId: names.secrets.previousClientSecret,
+          accessor: listener.member,
+        },
+        accessToken: args.accessToken && {
+          source: args.accessToken,
+          secretId: names.secrets.accessToken,
+          accessor: trigger.member,
+        },
+      },
+      child,
+    );
+    const secrets = this.secretStore;
+
+    this.deadLetter = new DeadLetterQueue(
+      `${name}-dead-letter`,
+      {
+        ...labelArgs,
+        project: args.deadLetter.projectId ?? project,
+        topicName: args.deadLetter.topic ?? names.deadLetterTopic,
+        subscriptionName: names.deadLetterSubscription,
+        retentionDays: args.deadLetter.retentionDays,
+        publishers: [
+          { key: "pubsub-agent", member: pubsubAgent },
+          { key: "listener", member: listener.member },
+          { key: "trigger", member: trigger.member },
+        ],
+      },
+      child,
+    );
+    const deadLetterTopic = this.deadLetter.topic.id;
+
+    const executionTimeoutSeconds = args.executionTimeoutSeconds ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS;
+    const ackDeadlineSeconds = Math.min(600, executionTimeoutSeconds + ACK_DEADLINE_MARGIN_SECONDS);
+    const listenerUrl = pulumi
+      .all([names, projectInfo.number, args.region])
+      .apply(([n, number, region]) => deterministicRunUrl(n.services.listener, number, region));
+    const publicUrl = pulumi.interpolate`${listenerUrl}${WEBHOOK_PATH}`;
+    const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
+
+    this.services = new ListenerService(
+      `${name}-services`,
+      {
+        ...labelArgs,
+        project,
+        region: args.region,
+        image: args.image,
+        deletionProtection: args.deletionProtection,
+        listener: {
+          serviceName: names.services.listener,
+          serviceAccountEmail: listener.email,
+          scaling: args.scaling,
+          timeoutSeconds: LISTENER_TIMEOUT_SECONDS,
+          dependsOn: present([secrets.clientSecret.access, secrets.previousClientSecret?.access]),
+          env: listenerEnv({
+            project,
+            publicUrl,
+            eventsTopic: names.eventsTopic,
+            deadLetterTopic,
+            clientSecret: secrets.clientSecret,
+            previousClientSecret: secrets.previousClientSecret,
+            signature: args.signature,
+            dedupWindowSeconds: args.dedupWindowSeconds,
+            messageOrdering: args.messageOrdering,
+          }),
+        },
+        dispatcher: {
+          serviceName: names.services.dispatcher,
+          serviceAccountEmail: trigger.email,
+          scaling: args.scaling,
+          timeoutSeconds: ackDeadlineSeconds,
+          dependsOn: present([secrets.accessToken?.access]),
+          env: dispatcherEnv({
+            project,
+            deadLetterTopic,
+            triggers: args.triggers.map((t) => ({
+              name: t.name,
+              subscription: names.apply((n) => n.triggers[t.name].subscription),
+              eventTypes: t.eventTypes,
+              integration: t.integration,
+              triggerId: t.triggerId,
+            })),
+            integrationProject: project,
+            integrationLocation: args.integration.location,
+            executionTimeoutSeconds,
+            maxConcurrentExecutions: args.maxConcurrentExecutions ?? 50,
+            accessToken: secrets.accessToken,
+            enrichment: args.enrichment,
+          }),
+        },
+        dispatcherInvokers: [{ key: "push", member: push.member }],
+      },
+      child,
+    );
+    const dispatcherUri = this.services.dispatcher.uri;
+    // Known before the listener exists (its env needs it), but handed out only once it does: whoever registers it in
+    // HubSpot then points at a live service.
+    this.webhookUrl = pulumi.all([publicUrl, this.services.listener.uri]).apply(([url]) => url);
+
+    this.eventBus = new EventBus(
+      `${name}-events`,
+      {
+        ...labelArgs,
+        project,
+        topicName: names.eventsTopic,
+        triggers: args.triggers.map((t) => ({
+          name: t.name,
+          eventTypes: t.eventTypes,
+          subscriptionName: names.apply((n) => n.triggers[t.name].subscription),
+        })),
+        pushEndpoint: pulumi.interpolate`${dispatcherUri}${PUSH_PATH}`,
+        pushAudience: dispatcherUri,
+        pushServiceAccountEmail: push.email,
+        deadLetterTopic,
+        maxDeliveryAttempts: args.deadLetter.maxDeliveryAttempts,
+        retry: args.retry,
+        messageOrdering: args.messageOrdering,
+        ackDeadlineSeconds,
+        publishers: [{ key: "listener", member: listener.member }],
+        pubsubServiceAgent: pubsubAgent,
+      },
+      child,
+    );
+
+    const psc = args.privateServiceConnect;
+    if (psc.enabled) {
+      this.privateServiceConnect = new PrivateServiceConnect(
+        `${name}-psc`,
+        {
+          ...labelArgs,
+          project,
+          region: args.region,
+          network: psc.network,
+          cloudRunService: this.services.listener.name,
+          names: names.psc,
+          natSubnetCidr: psc.natSubnetCidr,
+          proxySubnetCidr: psc.proxySubnetCidr,
+          ilbSubnetCidr: psc.ilbSubnetCidr,
+          consumerAcceptList: psc.consumerAcceptList,
+        },
+        child,
+      );
+      this.serviceAttachment = this.privateServiceConnect.serviceAttachment.selfLink;
+    }
+
+    this.eventsTopic = this.eventBus.topic.id;
+    this.deadLetterTopic = deadLetterTopic;
+    this.deadLetterSubscription = this.deadLetter.subscription.id;
+    this.serviceAccounts = pulumi
+      .all([listener.email, trigger.email, push.email])
+      .apply(([l, t, p]) => ({ listener: l, trigger: t, push: p }));
+    this.dispatcherUrl = dispatcherUri;
+    this.secrets = pulumi
+      .all([
+        secretOutput(secrets.clientSecret),
+        secrets.previousClientSecret && secretOutput(secrets.previousClientSecret),
+        secrets.accessToken && secretOutput(secrets.accessToken),
+      ])
+      .apply(([clientSecret, previousClientSecret, accessToken]) => ({
+        clientSecret,
+        ...(previousClientSecret && { previousClientSecret }),
+        ...(accessToken && { accessToken }),
+      }));
+    this.triggers = pulumi.all(
+      args.triggers.map((t) =>
+        this.eventBus.subscriptions[t.name].id.apply((subscription) => ({
+          name: t.name,
+          eventTypes: t.eventTypes,
+          subscription,
+        })),
+      ),
+    );
+
+    this.registerOutputs({
+      webhookUrl: this.webhookUrl,
+      eventsTopic: this.eventsTopic,
+      deadLetterTopic: this.deadLetterTopic,
+      deadLetterSubscription: this.deadLetterSubscription,
+      serviceAccounts: this.serviceAccounts,
+      dispatcherUrl: this.dispatcherUrl,
+      serviceAttachment: this.serviceAttachment,
+      secrets: this.secrets,
+      triggers: this.triggers,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { HubSpotTrigger, SecretOutput, TriggerOutput } from "./hubspot-trigger";
+
+/**
+ * The stack outputs contract of `infra/index.ts`, as other stacks read it through `StackReference`. Plain names,
+ * ids, emails and URLs; secret ids and versions, never values.
+ */
+export interface StackOutputs {
+  webhookUrl: string;
+  eventsTopic: string;
+  deadLetterTopic: string;
+  deadLetterSubscription: string;
+  serviceAccounts: { listener: string; trigger: string; push: string };
+  dispatcherUrl: string;
+  /** Only when Private Service Connect is on. */
+  serviceAttachment?: string;
+  secrets: { clientSecret: SecretOutput; previousClientSecret?: SecretOutput; accessToken?: SecretOutput };
+  triggers: TriggerOutput[];
+}
+
+/** Output names every stack has (serviceAttachment only with Private Service Connect). */
+export const STACK_OUTPUT_NAMES = [
+  "webhookUrl",
+  "eventsTopic",
+  "deadLetterTopic",
+  "deadLetterSubscription",
+  "serviceAccounts",
+  "dispatcherUrl",
+  "serviceAttachment",
+  "secrets",
+  "triggers",
+] as const satisfies readonly (keyof StackOutputs)[];
+
+/** The outputs of one `HubSpotTrigger`, keyed as the stack exports them. */
+export function stackOutputs(trigger: HubSpotTrigger): { [K in keyof StackOutputs]-?: pulumi.Output<StackOutputs[K]> } {
+  return {
+    webhookUrl: trigger.webhookUrl,
+    eventsTopic: trigger.eventsTopic,
+    deadLetterTopic: trigger.deadLetterTopic,
+    deadLetterSubscription: trigger.deadLetterSubscription,
+    serviceAccounts: trigger.serviceAccounts,
+    dispatcherUrl: trigger.dispatcherUrl,
+    serviceAttachment: trigger.serviceAttachment ?? pulumi.output(undefined),
+    secrets: trigger.secrets,
+    triggers: trigger.triggers,
+  };
+}

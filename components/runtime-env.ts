@@ -1,0 +1,113 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EnrichmentConfig, EventType, SignatureConfig } from "../infra/config-types";
+
+/** A secret env var: Cloud Run reads the value from Secret Manager at start; it never passes through Pulumi. */
+export interface SecretEnvRef {
+  secret: pulumi.Input<string>;
+  version: pulumi.Input<string>;
+}
+
+/** The environment of one Cloud Run container, split by how the value is delivered. */
+export interface RuntimeEnv {
+  plain: Record<string, pulumi.Input<string>>;
+  secrets: Record<string, SecretEnvRef>;
+}
+
+/** Cloud Run sets PORT itself (it is reserved); HOST makes the server listen on every interface. */
+const HOST = "0.0.0.0";
+
+export interface ListenerEnvArgs {
+  project: pulumi.Input<string>;
+  /** The exact webhook URL registered in HubSpot: signatures v2/v3 cover it. */
+  publicUrl: pulumi.Input<string>;
+  /** Events topic name (in `project`). */
+  eventsTopic: pulumi.Input<string>;
+  /** Full `projects/P/topics/T` path: the dead letter may live in another project. */
+  deadLetterTopic: pulumi.Input<string>;
+  clientSecret: SecretEnvRef;
+  previousClientSecret?: SecretEnvRef;
+  signature: SignatureConfig;
+  dedupWindowSeconds: number;
+  messageOrdering: boolean;
+}
+
+/** The listener role's env, per the cross-team conventions (listener/ reads exactly these names). */
+export function listenerEnv(args: ListenerEnvArgs): RuntimeEnv {
+  const secrets: Record<string, SecretEnvRef> = { HUBSPOT_CLIENT_SECRET: args.clientSecret };
+  if (args.previousClientSecret) secrets.HUBSPOT_CLIENT_SECRET_PREVIOUS = args.previousClientSecret;
+  return {
+    plain: {
+      ROLE: "listener",
+      HOST,
+      PUBLIC_URL: args.publicUrl,
+      GOOGLE_CLOUD_PROJECT: args.project,
+      EVENTS_TOPIC: args.eventsTopic,
+      DEAD_LETTER_TOPIC: args.deadLetterTopic,
+      ALLOW_LEGACY_SIGNATURES: String(args.signature.allowLegacy),
+      SIGNATURE_MAX_SKEW_SECONDS: String(args.signature.maxSkewSeconds),
+      DEDUP_WINDOW_SECONDS: String(args.dedupWindowSeconds),
+      MESSAGE_ORDERING: String(args.messageOrdering),
+    },
+    secrets,
+  };
+}
+
+/** One entry of DISPATCHER_TRIGGERS: which subscription's pushes execute which integration trigger. */
+export interface DispatcherTrigger {
+  name: string;
+  /** Short subscription name (the push body carries the full path; the dispatcher matches the last segment). */
+  subscription: pulumi.Input<string>;
+  eventTypes: EventType[];
+  integration: string;
+  triggerId: string;
+}
+
+export interface DispatcherEnvArgs {
+  project: pulumi.Input<string>;
+  deadLetterTopic: pulumi.Input<string>;
+  triggers: DispatcherTrigger[];
+  integrationProject: pulumi.Input<string>;
+  integrationLocation: pulumi.Input<string>;
+  executionTimeoutSeconds: number;
+  /** Concurrent integration executions per dispatcher instance; Application Integration allows 50 per project. */
+  maxConcurrentExecutions: number;
+  accessToken?: SecretEnvRef;
+  enrichment: EnrichmentConfig;
+}
+
+/** The dispatcher role's env, per the cross-team conventions. Throws when enrichment has no token to read with. */
+export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
+  const triggers = pulumi.all(
+    args.triggers.map((t) =>
+      pulumi.output(t.subscription).apply((subscription) => ({
+        name: t.name,
+        subscription,
+        eventTypes: t.eventTypes,
+        integration: t.integration,
+        triggerId: t.triggerId,
+      })),
+    ),
+  );
+  const plain: Record<string, pulumi.Input<string>> = {
+    ROLE: "dispatcher",
+    HOST,
+    GOOGLE_CLOUD_PROJECT: args.project,
+    DEAD_LETTER_TOPIC: args.deadLetterTopic,
+    DISPATCHER_TRIGGERS: triggers.apply((list) => JSON.stringify(list)),
+    INTEGRATION_PROJECT: args.integrationProject,
+    INTEGRATION_LOCATION: args.integrationLocation,
+    MAX_CONCURRENT_EXECUTIONS: String(args.maxConcurrentExecutions),
+    EXECUTION_TIMEOUT_MS: String(args.executionTimeoutSeconds * 1000),
+  };
+  const secrets: Record<string, SecretEnvRef> = {};
+  if (args.enrichment.enabled) {
+    if (!args.accessToken) {
+      throw new Error("enrichment.enabled is true but no accessToken is configured: enrichment reads HubSpot with it");
+    }
+    plain.ENRICHMENT_CONTACT_PROPERTIES = args.enrichment.contactProperties.join(",");
+    plain.ENRICHMENT_COMPANY_PROPERTIES = args.enrichment.companyProperties.join(",");
+    plain.ENRICHMENT_DEAL_PROPERTIES = args.enrichment.dealProperties.join(",");
+  }
+  if (args.accessToken) secrets.HUBSPOT_ACCESS_TOKEN = args.accessToken;
+  return { plain, secrets };
+}
