@@ -1,0 +1,164 @@
+/**
+ * One HubSpot webhook event -> one ConnectorEventPayload, or the reason it cannot be one.
+ *
+ * Two shapes arrive for the same change: legacy subscriptions (`contact.creation`, `deal.propertyChange`, ...) and
+ * generic ones (`object.creation` with `objectTypeId` 0-1 contact, 0-3 deal, 0-2 company). Both map to the legacy
+ * eventType so a trigger filter on `contact.creation` sees either. Older HubSpot examples name the field `eventType`
+ * instead of `subscriptionType`; both are read.
+ */
+import { PAYLOAD_SCHEMA_VERSION, type ConnectorEventPayload, type ObjectType } from "../shared/connector-event-payload";
+import { dedupKey } from "./dedup-key";
+
+export type RejectReason = "invalid-event" | "unsupported-event-type";
+
+export type NormalizeResult =
+  { ok: true; payload: ConnectorEventPayload } | { ok: false; reason: RejectReason; detail: string };
+
+const OBJECT_TYPES: readonly ObjectType[] = ["contact", "deal", "company"];
+const OBJECT_TYPE_IDS: Readonly<Record<string, ObjectType>> = { "0-1": "contact", "0-3": "deal", "0-2": "company" };
+const CHANGES = ["creation", "propertyChange", "deletion"] as const;
+type Change = (typeof CHANGES)[number];
+
+// Years 2000..9999 in ms: anything else is not an event time.
+const MIN_EPOCH_MS = 946_684_800_000;
+const MAX_EPOCH_MS = 253_402_300_799_999;
+const INT64_TEXT = /^-?\d{1,19}$/;
+
+class Invalid extends Error {
+  constructor(
+    readonly reason: RejectReason,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** int64 ids arrive as numbers (safe range) or, from the lossless parser, as decimal strings. */
+function id(event: Record<string, unknown>, field: string): string {
+  const value = event[field];
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === "string" && INT64_TEXT.test(value)) return value;
+  throw new Invalid("invalid-event", `${field} is ${show(value)}; the rule is an integer`);
+}
+
+function optionalText(event: Record<string, unknown>, field: string): string | undefined {
+  const value = event[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  throw new Invalid("invalid-event", `${field} is ${show(value)}; the rule is a string`);
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 60)}...` : text;
+}
+
+function eventKind(event: Record<string, unknown>): { objectType: ObjectType; change: Change } {
+  const type = event.subscriptionType ?? event.eventType;
+  if (typeof type !== "string")
+    throw new Invalid(
+      "invalid-event",
+      `subscriptionType is ${show(type)}; the rule is a string like "contact.creation"`,
+    );
+  const dot = type.indexOf(".");
+  const prefix = type.slice(0, dot);
+  const change = type.slice(dot + 1) as Change;
+  if (dot === -1 || !CHANGES.includes(change)) {
+    throw new Invalid(
+      "unsupported-event-type",
+      `subscriptionType ${show(type)} is not handled; the rule is <object>.${CHANGES.join("|")}`,
+    );
+  }
+  if (prefix === "object") {
+    const objectType = OBJECT_TYPE_IDS[String(event.objectTypeId)];
+    if (!objectType) {
+      throw new Invalid(
+        "unsupported-event-type",
+        `objectTypeId ${show(event.objectTypeId)} is not handled; the rule is one of ${Object.keys(OBJECT_TYPE_IDS).join(", ")}`,
+      );
+    }
+    return { objectType, change };
+  }
+  if (!(OBJECT_TYPES as readonly string[]).includes(prefix)) {
+    throw new Invalid(
+      "unsupported-event-type",
+      `subscriptionType ${show(type)} is not handled; the rule is an object among ${OBJECT_TYPES.join(", ")} or object.* with objectTypeId`,
+    );
+  }
+  return { objectType: prefix as ObjectType, change };
+}
+
+function occurredAt(event: Record<string, unknown>): number {
+  const value = event.occurredAt;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < MIN_EPOCH_MS || value > MAX_EPOCH_MS) {
+    throw new Invalid("invalid-event", `occurredAt is ${show(value)}; the rule is epoch milliseconds (an integer)`);
+  }
+  return value;
+}
+
+function attemptNumber(event: Record<string, unknown>): number {
+  const value = event.attemptNumber ?? 0;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new Invalid("invalid-event", `attemptNumber is ${show(value)}; the rule is an integer >= 0`);
+  }
+  return value;
+}
+
+export function normalizeEvent(raw: unknown, receivedAt: string): NormalizeResult {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, reason: "invalid-event", detail: `event is ${show(raw)}; the rule is a JSON object` };
+  }
+  const event = raw as Record<string, unknown>;
+  try {
+    const { objectType, change } = eventKind(event);
+    const eventType = `${objectType}.${change}`;
+    const objectId = id(event, "objectId");
+    const portalId = id(event, "portalId");
+    const epochMillis = occurredAt(event);
+    const propertyName = optionalText(event, "propertyName");
+    const propertyValue = optionalText(event, "propertyValue");
+    if (change === "propertyChange" && !propertyName) {
+      throw new Invalid(
+        "invalid-event",
+        `propertyName is ${show(event.propertyName)}; the rule is a non-empty string on propertyChange events`,
+      );
+    }
+    const payload: ConnectorEventPayload = {
+      schemaVersion: PAYLOAD_SCHEMA_VERSION,
+      eventType,
+      objectType,
+      objectId,
+      portalId,
+      appId: id(event, "appId"),
+      eventId: id(event, "eventId"),
+      subscriptionId: id(event, "subscriptionId"),
+      occurredAt: { epochMillis, iso: new Date(epochMillis).toISOString() },
+      attemptNumber: attemptNumber(event),
+      receivedAt,
+      dedupKey: dedupKey({
+        portalId,
+        objectType,
+        objectId,
+        eventType,
+        propertyName,
+        propertyValue,
+        occurredAtMs: epochMillis,
+      }),
+      raw: event,
+    };
+    if (propertyName !== undefined) payload.propertyName = propertyName;
+    if (propertyValue !== undefined) payload.propertyValue = propertyValue;
+    const changeSource = optionalText(event, "changeSource");
+    if (changeSource !== undefined) payload.changeSource = changeSource;
+    const changeFlag = optionalText(event, "changeFlag");
+    if (changeFlag !== undefined) payload.changeFlag = changeFlag;
+    const sourceId = optionalText(event, "sourceId");
+    if (sourceId !== undefined) payload.sourceId = sourceId;
+    return { ok: true, payload };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, reason: error.reason, detail: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Realistic HubSpot webhook events, shaped like HubSpot's documented deliveries, for `npm run send-test-event`, the
+ * tests and benchmarks. Ids are bigints so some can exceed 2^53 as real int64 ids do; serialize batches with
+ * `batchJson` (lossless-json keeps every digit, JSON.stringify cannot write a bigint).
+ */
+import { stringify } from "lossless-json";
+
+export const EVENT_TYPES = [
+  "deal.creation",
+  "deal.propertyChange",
+  "deal.deletion",
+  "contact.creation",
+  "contact.propertyChange",
+  "contact.deletion",
+] as const;
+export type SampleEventType = (typeof EVENT_TYPES)[number];
+
+export interface SampleEvent {
+  eventId: bigint;
+  subscriptionId: bigint;
+  portalId: bigint;
+  appId: bigint;
+  occurredAt: number;
+  subscriptionType: string;
+  attemptNumber: number;
+  objectId: bigint;
+  objectTypeId?: string;
+  changeSource: string;
+  changeFlag?: string;
+  sourceId?: string;
+  propertyName?: string;
+  propertyValue?: string;
+}
+
+export interface SampleOptions {
+  portalId?: bigint;
+  appId?: bigint;
+  /** Generic `object.*` shape (objectTypeId) instead of the legacy `contact.*`/`deal.*` one. */
+  generic?: boolean;
+  /** Every third event gets an objectId above 2^53 unless false. */
+  bigIds?: boolean;
+  now?: number;
+}
+
+const PROPERTY_CHANGES: Record<"deal" | "contact", Array<[string, string]>> = {
+  deal: [
+    ["dealstage", "closedwon"],
+    ["amount", "12500.50"],
+    ["hubspot_owner_id", "73462119"],
+  ],
+  contact: [
+    ["lifecyclestage", "marketingqualifiedlead"],
+    ["email", "ada.lovelace@example.com"],
+    ["phone", "+33 1 23 45 67 89"],
+  ],
+};
+const OBJECT_TYPE_IDS = { contact: "0-1", deal: "0-3" } as const;
+const BEYOND_2_POW_53 = 9_007_199_254_740_993n; // 2^53 + 1: the first integer a double cannot hold
+
+export function sampleEvents(type: SampleEventType, count: number, options: SampleOptions = {}): SampleEvent[] {
+  const [objectType, change] = type.split(".") as ["deal" | "contact", "creation" | "propertyChange" | "deletion"];
+  const now = options.now ?? Date.now();
+  const events: SampleEvent[] = [];
+  for (let index = 0; index < count; index++) {
+    const big = options.bigIds !== false && index % 3 === 2;
+    const objectId = big ? BEYOND_2_POW_53 + BigInt(index) * 1_000_003n : 31_000_000_000n + BigInt(index) * 7n;
+    const event: SampleEvent = {
+      eventId: BigInt(now % 1_000_000_000) * 100n + BigInt(index),
+      subscriptionId: objectType === "deal" ? 2_461_227n : 2_461_226n,
+      portalId: options.portalId ?? 62_515n,
+      appId: options.appId ?? 1_234_567n,
+      occurredAt: now - 1000 + index,
+      subscriptionType: options.generic ? `object.${change}` : type,
+      attemptNumber: 0,
+      objectId,
+      changeSource: change === "propertyChange" ? "CRM_UI" : "CRM",
+    };
+    if (options.generic) event.objectTypeId = OBJECT_TYPE_IDS[objectType];
+    if (change === "creation") event.changeFlag = "CREATED";
+    if (change === "deletion") event.changeFlag = "DELETED";
+    if (change === "propertyChange") {
+      const [name, value] = PROPERTY_CHANGES[objectType][index % PROPERTY_CHANGES[objectType].length];
+      event.propertyName = name;
+      event.propertyValue = value;
+      event.sourceId = "userId:8675309";
+    }
+    events.push(event);
+  }
+  return events;
+}
+
+/** The JSON text HubSpot would send, every int64 digit intact. */
+export function batchJson(events: readonly SampleEvent[]): string {
+  return stringify(events) as string;
+}

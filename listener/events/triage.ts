@@ -1,0 +1,49 @@
+/**
+ * A parsed batch -> what to publish, what to dead-letter, what to skip as a replay. Pure: the replay test is passed
+ * in, and nothing is remembered here (the caller remembers keys only after Pub/Sub acknowledged them).
+ */
+import type { ConnectorEventPayload } from "../shared/connector-event-payload";
+import { normalizeEvent, type RejectReason } from "./normalize";
+
+export interface RejectedEvent {
+  /** The event's JSON as parsed (integers beyond 2^53 as strings). */
+  data: Buffer;
+  reason: RejectReason;
+  reasonDetail: string;
+}
+
+export interface TriagedBatch {
+  fresh: ConnectorEventPayload[];
+  rejected: RejectedEvent[];
+  /** dedupKeys of `fresh`, in order. */
+  keys: Set<string>;
+  /** Events skipped: seen in this batch already, or `isReplay` said so. */
+  replays: number;
+}
+
+export function triageBatch(
+  events: readonly unknown[],
+  receivedAt: string,
+  isReplay: (dedupKey: string) => boolean,
+): TriagedBatch {
+  const batch: TriagedBatch = { fresh: [], rejected: [], keys: new Set(), replays: 0 };
+  for (const raw of events) {
+    const result = normalizeEvent(raw, receivedAt);
+    if (!result.ok) {
+      batch.rejected.push({
+        data: Buffer.from(JSON.stringify(raw) ?? "null"),
+        reason: result.reason,
+        reasonDetail: result.detail,
+      });
+      continue;
+    }
+    const key = result.payload.dedupKey;
+    if (batch.keys.has(key) || isReplay(key)) {
+      batch.replays++;
+      continue;
+    }
+    batch.keys.add(key);
+    batch.fresh.push(result.payload);
+  }
+  return batch;
+}

@@ -1,0 +1,208 @@
+/**
+ * The listener's HTTP handler (Node glue only: the checks themselves live in signature/, events/ and sinks/).
+ * Reads top to bottom as a request's life:
+ *   not ours (404/405) -> headers (415 wrong Content-Type, 401 no signature) -> body (413 over the limit)
+ *   -> verify (401; the body never says why, the log does) -> parse (400 not a JSON array)
+ *   -> normalize (malformed events become dead letters) -> drop replays -> publish -> 204,
+ *   or 503 + Retry-After when any publish was not acknowledged (HubSpot retries; nothing is remembered).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseEventBatch } from "../events/parse";
+import { triageBatch } from "../events/triage";
+import { ReplayCache } from "../replay-cache";
+import { BodyTooLargeError, isJsonContentType, readBody, sendEmpty, sendJson } from "../shared/http";
+import { latencySince, type Logger, type Severity } from "../shared/log";
+import { requestUri, unverifiableReason, verifyRequest, type SignaturePolicy } from "../signature";
+import type { EventSink } from "../sinks/sink";
+import type { ListenerConfig } from "./config";
+
+export const WEBHOOK_PATH = "/webhooks/hubspot";
+const RETRY_AFTER_SECONDS = "5";
+
+export interface ListenerHandlerDeps {
+  config: ListenerConfig;
+  sink: EventSink;
+  logger: Logger;
+  /** Clock, for tests of the signature window. */
+  now?: () => number;
+}
+
+export interface ListenerHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Readiness goes false: Cloud Run stops routing new requests while in-flight ones finish. */
+  beginShutdown(): void;
+  readonly replayCache: ReplayCache;
+}
+
+interface Outcome {
+  status: number;
+  severity: Severity;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandler {
+  const { config, sink, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const policy: SignaturePolicy = {
+    secrets: config.secrets,
+    allowLegacy: config.allowLegacySignatures,
+    maxSkewMs: config.maxSkewMs,
+  };
+  const replayCache = new ReplayCache(config.dedupWindowMs, config.dedupMaxEntries);
+  let shuttingDown = false;
+
+  async function receive(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): Promise<Outcome> {
+    if (!isJsonContentType(req.headers["content-type"])) {
+      // connection: close, so Node does not read (and discard) a body we will never use.
+      sendEmpty(res, 415, { accept: "application/json", connection: "close" });
+      return {
+        status: 415,
+        severity: "WARNING",
+        message: "rejected: Content-Type is not JSON",
+        fields: { contentType: req.headers["content-type"] },
+      };
+    }
+    const unverifiable = unverifiableReason(req.headers, policy);
+    if (unverifiable) {
+      sendEmpty(res, 401, { connection: "close" });
+      return { status: 401, severity: "WARNING", message: "rejected: signature", fields: { reason: unverifiable } };
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, config.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendEmpty(res, 413, { connection: "close" });
+        return {
+          status: 413,
+          severity: "WARNING",
+          message: "rejected: body too large",
+          fields: { limit: config.maxBodyBytes },
+        };
+      }
+      throw error;
+    }
+
+    const uri = requestUri(config.publicUrl, req.headers.host, pathAndQuery);
+    const verdict = verifyRequest({ method: req.method ?? "POST", uri, body, headers: req.headers }, policy, now());
+    if (!verdict.ok) {
+      sendEmpty(res, 401);
+      return {
+        status: 401,
+        severity: "WARNING",
+        message: "rejected: signature",
+        fields: { reason: verdict.reason, signedUri: uri },
+      };
+    }
+
+    const parsed = parseEventBatch(body);
+    if (!parsed.ok) {
+      sendJson(res, 400, { error: parsed.problem });
+      return { status: 400, severity: "WARNING", message: "rejected: body", fields: { problem: parsed.problem } };
+    }
+
+    const clock = now();
+    const {
+      fresh,
+      rejected: deadLetters,
+      keys,
+      replays,
+    } = triageBatch(parsed.events, new Date(clock).toISOString(), (key) => replayCache.has(key, clock));
+
+    const [published, deadLettered] = await Promise.allSettled([
+      fresh.length > 0 ? sink.publish(fresh) : undefined,
+      deadLetters.length > 0 ? sink.deadLetter(deadLetters) : undefined,
+    ]);
+    // Remember only what Pub/Sub acknowledged: HubSpot's retry of a failed batch must get through.
+    if (published.status === "fulfilled") replayCache.remember(keys, now());
+    if (published.status === "rejected" || deadLettered.status === "rejected") {
+      sendEmpty(res, 503, { "retry-after": RETRY_AFTER_SECONDS });
+      const error = published.status === "rejected" ? published.reason : (deadLettered as PromiseRejectedResult).reason;
+      return {
+        status: 503,
+        severity: "ERROR",
+        message: "publish failed; HubSpot will retry the batch",
+        fields: {
+          error,
+          events: fresh.length,
+          eventsPublished: published.status === "fulfilled",
+          deadLetters: deadLetters.length,
+        },
+      };
+    }
+    sendEmpty(res, 204);
+    const fields = {
+      events: parsed.events.length,
+      published: fresh.length,
+      replays,
+      deadLetters: deadLetters.length,
+      signature: verdict.version,
+    };
+    if (deadLetters.length > 0) {
+      return {
+        status: 204,
+        severity: "WARNING",
+        message: "accepted with dead letters",
+        fields: { ...fields, reasons: deadLetters.map((letter) => letter.reasonDetail) },
+      };
+    }
+    return { status: 204, severity: "DEBUG", message: "accepted", fields };
+  }
+
+  async function health(res: ServerResponse, path: string): Promise<void> {
+    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (shuttingDown) return sendJson(res, 503, { status: "shutting-down" });
+    const state = await sink.ready();
+    const secretLoaded = config.secrets.length > 0 && config.secrets[0].length > 0;
+    const ready = state.ready && secretLoaded;
+    sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not-ready", secretLoaded, sink: state.detail });
+  }
+
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const pathAndQuery = req.url ?? "/";
+    const queryAt = pathAndQuery.indexOf("?");
+    const path = queryAt === -1 ? pathAndQuery : pathAndQuery.slice(0, queryAt);
+    // Built only when a line is written: most accepted requests log nothing at the default level.
+    const requestLogger = () => logger.forRequest(req.headers["x-cloud-trace-context"] as string | undefined);
+
+    if (req.method === "GET" && (path === "/healthz" || path === "/readyz")) {
+      health(res, path).catch((error: unknown) => {
+        requestLogger().error("readiness check failed", { error });
+        if (!res.headersSent) sendEmpty(res, 503);
+      });
+      return;
+    }
+    if (path !== WEBHOOK_PATH) return sendEmpty(res, 404);
+    if (req.method !== "POST") return sendEmpty(res, 405, { allow: "POST" });
+
+    receive(req, res, pathAndQuery).then(
+      (outcome) => {
+        if (!logger.isEnabled(outcome.severity)) return;
+        requestLogger().log(outcome.severity, outcome.message, {
+          ...outcome.fields,
+          httpRequest: {
+            requestMethod: "POST",
+            requestUrl: path,
+            status: outcome.status,
+            requestSize: req.headers["content-length"],
+            userAgent: req.headers["user-agent"],
+            latency: latencySince(started),
+          },
+        });
+      },
+      (error: unknown) => {
+        requestLogger().error("request failed", { error });
+        if (!res.headersSent) sendEmpty(res, 500);
+        else res.destroy();
+      },
+    );
+  }) as ListenerHandler;
+  handler.beginShutdown = () => {
+    shuttingDown = true;
+  };
+  Object.defineProperty(handler, "replayCache", { value: replayCache });
+  return handler;
+}

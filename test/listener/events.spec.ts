@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import fc from "fast-check";
+import { parse as parseLossless } from "lossless-json";
+import { dedupKey } from "../../listener/events/dedup-key";
+import { normalizeEvent } from "../../listener/events/normalize";
+import { parseEventBatch, parseJsonLossless } from "../../listener/events/parse";
+import { triageBatch } from "../../listener/events/triage";
+import { batchJson, EVENT_TYPES, sampleEvents } from "../../listener/events/sample-events";
+import schema from "../../listener/shared/connector-event-payload.schema.json";
+
+const RECEIVED_AT = "2026-11-28T04:00:00.000Z";
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv);
+const validatePayload = ajv.compile(schema);
+
+function normalizeOk(raw: unknown) {
+  const result = normalizeEvent(raw, RECEIVED_AT);
+  if (!result.ok) assert.fail(`expected a payload, got ${result.reason}: ${result.detail}`);
+  return result.payload;
+}
+
+const contactCreation = {
+  eventId: 100,
+  subscriptionId: 2461226,
+  portalId: 62515,
+  appId: 1234567,
+  occurredAt: 1764300000000,
+  subscriptionType: "contact.creation",
+  attemptNumber: 0,
+  objectId: 123,
+  changeSource: "CRM",
+  changeFlag: "CREATED",
+};
+
+describe("listener events", () => {
+  describe("parse", () => {
+    it("keeps every digit of int64 ids above 2^53 (as decimal strings) and leaves safe numbers as numbers", () => {
+      const parsed = parseEventBatch(
+        Buffer.from('[{"objectId":9007199254740993,"eventId":18446744073709551,"occurredAt":1764300000000,"x":1.5}]'),
+      );
+      assert.ok(parsed.ok);
+      assert.deepEqual(parsed.events[0], {
+        objectId: "9007199254740993",
+        eventId: "18446744073709551",
+        occurredAt: 1764300000000,
+        x: 1.5,
+      });
+    });
+
+    it("the JSON.parse fast path gives the same value as the lossless parser for any JSON", () => {
+      const lossless = (text: string) =>
+        parseLossless(text, null, (n) => (/^-?\d+$/.test(n) && !Number.isSafeInteger(Number(n)) ? n : Number(n)));
+      fc.assert(
+        fc.property(fc.json(), (text) => {
+          assert.deepEqual(parseJsonLossless(text), lossless(text));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("rejects invalid JSON and anything but an array, naming the rule", () => {
+      const invalid = parseEventBatch(Buffer.from("[{"));
+      assert.ok(!invalid.ok && /not valid JSON/.test(invalid.problem));
+      const object = parseEventBatch(Buffer.from('{"eventId":1}'));
+      assert.ok(!object.ok && /a JSON object; the rule is a JSON array of events/.test(object.problem));
+      const nothing = parseEventBatch(Buffer.from("null"));
+      assert.ok(!nothing.ok && /null/.test(nothing.problem));
+    });
+  });
+
+  describe("normalize", () => {
+    it("builds the documented payload from a legacy event", () => {
+      const payload = normalizeOk(contactCreation);
+      assert.deepEqual(
+        { ...payload, dedupKey: undefined },
+        {
+          schemaVersion: "1",
+          eventType: "contact.creation",
+          objectType: "contact",
+          objectId: "123",
+          portalId: "62515",
+          appId: "1234567",
+          eventId: "100",
+          subscriptionId: "2461226",
+          occurredAt: { epochMillis: 1764300000000, iso: "2025-11-28T03:20:00.000Z" },
+          attemptNumber: 0,
+          receivedAt: RECEIVED_AT,
+          changeSource: "CRM",
+          changeFlag: "CREATED",
+          raw: contactCreation,
+          dedupKey: undefined,
+        },
+      );
+      assert.match(payload.dedupKey, /^[0-9a-f]{64}$/);
+    });
+
+    it("maps generic object.* events with objectTypeId 0-1/0-3/0-2 to the same payload as legacy ones", () => {
+      for (const [objectTypeId, objectType] of [
+        ["0-1", "contact"],
+        ["0-3", "deal"],
+        ["0-2", "company"],
+      ]) {
+        for (const change of ["creation", "propertyChange", "deletion"]) {
+          const extra = change === "propertyChange" ? { propertyName: "name", propertyValue: "Acme" } : {};
+          const legacy = normalizeOk({ ...contactCreation, ...extra, subscriptionType: `${objectType}.${change}` });
+          const generic = normalizeOk({
+            ...contactCreation,
+            ...extra,
+            subscriptionType: `object.${change}`,
+            objectTypeId,
+          });
+          assert.equal(generic.eventType, `${objectType}.${change}`);
+          assert.equal(generic.objectType, objectType);
+          assert.equal(generic.dedupKey, legacy.dedupKey);
+        }
+      }
+    });
+
+    it("reads the older `eventType` field name", () => {
+      const { subscriptionType: _ignored, ...older } = contactCreation;
+      assert.equal(normalizeOk({ ...older, eventType: "deal.deletion" }).eventType, "deal.deletion");
+    });
+
+    it("rejects malformed events with a reason and a detail naming the field and the rule", () => {
+      const cases: Array<[unknown, string, RegExp]> = [
+        [[1, 2], "invalid-event", /event is \[1,2\]; the rule is a JSON object/],
+        [{ ...contactCreation, objectId: "12a" }, "invalid-event", /objectId is "12a"; the rule is an integer/],
+        [{ ...contactCreation, objectId: undefined }, "invalid-event", /objectId is missing/],
+        [{ ...contactCreation, portalId: 1.5 }, "invalid-event", /portalId is 1.5/],
+        [
+          { ...contactCreation, occurredAt: "yesterday" },
+          "invalid-event",
+          /occurredAt is "yesterday"; the rule is epoch milliseconds/,
+        ],
+        [{ ...contactCreation, attemptNumber: -1 }, "invalid-event", /attemptNumber is -1/],
+        [{ ...contactCreation, subscriptionType: 42 }, "invalid-event", /subscriptionType is 42/],
+        [
+          { ...contactCreation, subscriptionType: "deal.propertyChange" },
+          "invalid-event",
+          /propertyName is missing; the rule is a non-empty string on propertyChange/,
+        ],
+        [
+          { ...contactCreation, subscriptionType: "ticket.creation" },
+          "unsupported-event-type",
+          /"ticket.creation" is not handled/,
+        ],
+        [
+          { ...contactCreation, subscriptionType: "contact.privacyDeletion" },
+          "unsupported-event-type",
+          /is not handled/,
+        ],
+        [
+          { ...contactCreation, subscriptionType: "object.creation", objectTypeId: "0-5" },
+          "unsupported-event-type",
+          /objectTypeId "0-5"/,
+        ],
+      ];
+      for (const [raw, expectedReason, detail] of cases) {
+        const result = normalizeEvent(raw, RECEIVED_AT);
+        assert.ok(!result.ok, `accepted ${JSON.stringify(raw)}`);
+        assert.equal(result.reason, expectedReason);
+        assert.match(result.detail, detail);
+      }
+    });
+
+    it("produces payloads the published JSON Schema accepts, for every sample type and shape", () => {
+      for (const type of EVENT_TYPES) {
+        for (const generic of [false, true]) {
+          const parsed = parseEventBatch(Buffer.from(batchJson(sampleEvents(type, 4, { generic }))));
+          assert.ok(parsed.ok);
+          for (const raw of parsed.events) {
+            const payload = normalizeOk(raw);
+            assert.ok(validatePayload(payload), ajv.errorsText(validatePayload.errors));
+          }
+        }
+      }
+    });
+
+    it("the schema rejects what the contract forbids (numeric ids, unknown fields, propertyChange without propertyName)", () => {
+      const payload = normalizeOk({
+        ...contactCreation,
+        subscriptionType: "contact.propertyChange",
+        propertyName: "email",
+        propertyValue: "a@b.c",
+      });
+      assert.ok(validatePayload(payload));
+      assert.ok(!validatePayload({ ...payload, objectId: 123 }));
+      assert.ok(!validatePayload({ ...payload, surprise: true }));
+      const { propertyName: _dropped, ...withoutName } = payload;
+      assert.ok(!validatePayload(withoutName));
+    });
+  });
+
+  describe("dedupKey", () => {
+    const base = {
+      portalId: "1",
+      objectType: "deal",
+      objectId: "2",
+      eventType: "deal.propertyChange",
+      propertyName: "amount",
+      propertyValue: "10",
+      occurredAtMs: 1,
+    };
+
+    it("ignores eventId and attemptNumber (a retried delivery is the same change)", () => {
+      const first = normalizeOk({ ...contactCreation, eventId: 1, attemptNumber: 0 });
+      const retry = normalizeOk({ ...contactCreation, eventId: 2, attemptNumber: 3 });
+      assert.equal(first.dedupKey, retry.dedupKey);
+    });
+
+    it("changes with every field that identifies the change, and values cannot be shifted across fields", () => {
+      const key = dedupKey(base);
+      for (const [field, value] of Object.entries({
+        portalId: "9",
+        objectType: "contact",
+        objectId: "3",
+        eventType: "deal.creation",
+        propertyName: "x",
+        propertyValue: "11",
+        occurredAtMs: 2,
+      })) {
+        assert.notEqual(dedupKey({ ...base, [field]: value }), key, field);
+      }
+      assert.notEqual(
+        dedupKey({ ...base, propertyName: "a", propertyValue: "b,c" }),
+        dedupKey({ ...base, propertyName: "a,b", propertyValue: "c" }),
+      );
+    });
+  });
+
+  describe("triage", () => {
+    it("splits a batch into fresh payloads, dead letters and replays (in-batch duplicates included)", () => {
+      const retried = { ...contactCreation, eventId: 101, attemptNumber: 1 };
+      const other = { ...contactCreation, objectId: 124 };
+      const alreadySeen = normalizeOk({ ...contactCreation, objectId: 125 }).dedupKey;
+      const batch = triageBatch(
+        [contactCreation, retried, other, { ...contactCreation, objectId: 125 }, "junk"],
+        RECEIVED_AT,
+        (key) => key === alreadySeen,
+      );
+      assert.deepEqual(
+        batch.fresh.map((payload) => payload.objectId),
+        ["123", "124"],
+      );
+      assert.deepEqual(
+        [...batch.keys],
+        batch.fresh.map((payload) => payload.dedupKey),
+      );
+      assert.equal(batch.replays, 2);
+      assert.deepEqual(
+        batch.rejected.map((letter) => [letter.reason, letter.data.toString()]),
+        [["invalid-event", '"junk"']],
+      );
+    });
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The Google Cloud Pub/Sub emulator for tests: started on a free 127.0.0.1 port in its own process group (the
+ * launcher script forks Java; killing only the script would leave the server running), awaited until it answers,
+ * stoppable and restartable on the same port (its state is in memory: a restart loses topics), and killed with
+ * its group when the test process exits.
+ *
+ *   const emulator = await startEmulatorOrSkip(this);   // in a mocha before(); skips with a printed reason
+ *   process.env... untouched: pass `emulator.host` to createPubSub({ emulatorHost }).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+
+const DEFAULT_SDK_ROOT = "/usr/lib/google-cloud-sdk";
+const READY_TIMEOUT_MS = 40_000;
+
+/** The emulator launcher, or the reason there is none. */
+export function findEmulator(): { binary: string } | { missing: string } {
+  const roots = [process.env.CLOUDSDK_ROOT_DIR, DEFAULT_SDK_ROOT].filter((root): root is string => Boolean(root));
+  const launcher = (root: string) => path.join(root, "platform/pubsub-emulator/bin/cloud-pubsub-emulator");
+  if (!roots.some((root) => existsSync(launcher(root)))) {
+    // Ask gcloud only when the usual places miss: it takes seconds to answer.
+    const gcloud = spawnSync("gcloud", ["info", "--format=value(installation.sdk_root)"], {
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    if (gcloud.status === 0 && gcloud.stdout.trim()) roots.unshift(gcloud.stdout.trim());
+  }
+  const binary = roots.map(launcher).find(existsSync);
+  if (!binary)
+    return { missing: `no Pub/Sub emulator under ${roots.join(", ")} (install google-cloud-cli-pubsub-emulator)` };
+  if (spawnSync("java", ["-version"], { stdio: "ignore" }).status !== 0)
+    return { missing: "java is not on PATH (the Pub/Sub emulator needs a JRE)" };
+  return { binary };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) killGroup(child, "SIGKILL");
+});
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export class PubSubEmulator {
+  private child: ChildProcess | undefined;
+  private output = "";
+
+  private constructor(
+    readonly binary: string,
+    readonly port: number,
+  ) {}
+
+  static async start(binary: string): Promise<PubSubEmulator> {
+    const emulator = new PubSubEmulator(binary, await freePort());
+    await emulator.startProcess();
+    return emulator;
+  }
+
+  /** host:port, the PUBSUB_EMULATOR_HOST value. */
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get isRunning(): boolean {
+    return this.child !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    const exited = new Promise<void>((resolve) =>
+      child.exitCode !== null ? resolve() : child.once("exit", () => resolve()),
+    );
+    killGroup(child, "SIGTERM");
+    const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+    killGroup(child, "SIGKILL"); // the Java child may outlive the launcher
+    running.delete(child);
+    await this.waitUntil(async () => !(await this.answers()), 10_000, "emulator did not stop");
+  }
+
+  /** Same port, empty state. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.startProcess();
+  }
+
+  private async startProcess(): Promise<void> {
+    this.output = "";
+    const child = spawn(this.binary, [`--host=127.0.0.1`, `--port=${this.port}`], {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-4000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    this.child = child;
+    running.add(child);
+    await this.waitUntil(() => this.answers(), READY_TIMEOUT_MS, "emulator did not become ready");
+  }
+
+  private async answers(): Promise<boolean> {
+    try {
+      const response = await fetch(`http://${this.host}/`, { signal: AbortSignal.timeout(1000) });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private async waitUntil(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      if (this.child && this.child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${message} on ${this.host}; output:\n${this.output}`);
+  }
+}
+
+/** In a mocha `before`: the emulator, or `this.skip()` with the reason printed. */
+export async function startEmulatorOrSkip(context: Mocha.Context): Promise<PubSubEmulator> {
+  const found = findEmulator();
+  if ("missing" in found) {
+    console.log(`      skipped: ${found.missing}`);
+    context.skip();
+  }
+  context.timeout(READY_TIMEOUT_MS + 10_000);
+  return PubSubEmulator.start((found as { binary: string }).binary);
+}
