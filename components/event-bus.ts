@@ -1,13 +1,15 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { EventType } from "../infra/config-types";
-import { eventTypeFilter } from "./event-filter";
+import { triggerFilter } from "./event-filter";
 import type { Grantee } from "./identity";
 import { LabelArgs, resourceLabels } from "./labels";
 
 export interface EventBusTrigger {
   name: string;
   eventTypes: EventType[];
+  /** Properties the trigger's propertyChange types watch; [] = every property. */
+  propertyNames: string[];
   subscriptionName: pulumi.Input<string>;
 }
 
@@ -77,7 +79,11 @@ export class EventBus extends pulumi.ComponentResource {
           name: trigger.subscriptionName,
           topic: this.topic.id,
           labels,
-          filter: eventTypeFilter(trigger.eventTypes),
+          filter: pulumi
+            .output(trigger.subscriptionName)
+            .apply((subscriptionName) =>
+              triggerFilter({ eventTypes: trigger.eventTypes, propertyNames: trigger.propertyNames, subscriptionName }),
+            ),
           ackDeadlineSeconds: args.ackDeadlineSeconds,
           enableMessageOrdering: args.messageOrdering,
           // A quiet trigger (no event for 31 days) must not lose its subscription to Pub/Sub's default expiry.

@@ -197,6 +197,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
               name: t.name,
               subscription: names.apply((n) => n.triggers[t.name].subscription),
               eventTypes: t.eventTypes,
+              propertyNames: t.propertyNames,
               integration: t.integration,
               triggerId: t.triggerId,
             })),
@@ -226,6 +227,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         triggers: args.triggers.map((t) => ({
           name: t.name,
           eventTypes: t.eventTypes,
+          propertyNames: t.propertyNames,
           subscriptionName: names.apply((n) => n.triggers[t.name].subscription),
         })),
         pushEndpoint: pulumi.interpolate`${dispatcherUri}${PUSH_PATH}`,

@@ -58,6 +58,8 @@ export interface DispatcherTrigger {
   /** Short subscription name (the push body carries the full path; the dispatcher matches the last segment). */
   subscription: pulumi.Input<string>;
   eventTypes: EventType[];
+  /** Properties its propertyChange types watch; [] = every property. */
+  propertyNames: string[];
   integration: string;
   triggerId: string;
 }
@@ -83,6 +85,7 @@ export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
         name: t.name,
         subscription,
         eventTypes: t.eventTypes,
+        ...(t.propertyNames.length > 0 ? { propertyNames: t.propertyNames } : {}),
         integration: t.integration,
         triggerId: t.triggerId,
       })),

@@ -13,6 +13,8 @@ export interface TriggerRoute {
   /** Short subscription name (the last segment of `projects/P/subscriptions/S`). */
   subscription: string;
   eventTypes: string[];
+  /** Properties its propertyChange types watch; absent or empty = every property. */
+  propertyNames?: string[];
   integration: string;
   triggerId: string;
 }
@@ -91,6 +93,14 @@ export function parseTriggers(value: unknown): TriggerRoute[] {
         "a trigger id such as api_trigger/TRIGGER_NAME (letters, digits, _ . / -)",
       ),
     };
+    const properties = entry.propertyNames;
+    if (properties !== undefined) {
+      if (!Array.isArray(properties) || properties.some((p) => typeof p !== "string" || p.length === 0)) {
+        problems.push(`${at}.propertyNames is not an array of property names; the rule is a list like ["dealstage"]`);
+      } else if (properties.length > 0) {
+        route.propertyNames = properties as string[];
+      }
+    }
     const types = entry.eventTypes;
     if (!Array.isArray(types) || types.length === 0) {
       problems.push(`${at}.eventTypes is not a non-empty array; the rule is a list like ["deal.creation"]`);

@@ -82,6 +82,16 @@ export class PushHandler {
       eventLog.info("event type not handled by this trigger; acknowledged", { outcome: "not-ours" });
       return { status: 204 };
     }
+    // A trigger watching some properties must not run for a change of another one (HubSpot subscriptions are per
+    // property, but the events topic carries every trigger's).
+    const watched = route.propertyNames;
+    if (payload.eventType.endsWith(".propertyChange") && watched && !watched.includes(payload.propertyName ?? "")) {
+      eventLog.info("property not watched by this trigger; acknowledged", {
+        outcome: "not-ours",
+        propertyName: payload.propertyName,
+      });
+      return { status: 204 };
+    }
     // A redriven dead letter (scripts/redrive.ts) is meant for the one trigger it failed on; the subscriptions'
     // filters route it there, this check covers the emulator and hand-edited filters.
     const redriveTarget = message.attributes.redriveSubscription;

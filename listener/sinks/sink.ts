@@ -36,5 +36,7 @@ export function eventAttributes(payload: ConnectorEventPayload): Record<string, 
     objectId: payload.objectId,
     eventId: payload.eventId,
     dedupKey: payload.dedupKey,
+    // Lets a subscription filter on the property of a propertyChange (two triggers may watch different properties).
+    ...(payload.propertyName !== undefined ? { propertyName: payload.propertyName } : {}),
   };
 }

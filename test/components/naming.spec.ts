@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { EVENT_TYPES } from "../../infra/config-types";
-import { eventTypeFilter, FILTER_MAX_BYTES } from "../../components/event-filter";
+import { eventTypeFilter, FILTER_MAX_BYTES, triggerFilter } from "../../components/event-filter";
 import { checkUserLabels } from "../../components/labels";
 import {
   deterministicRunUrl,
@@ -208,6 +208,41 @@ describe("event type filter", () => {
 
   it("refuses an empty list", () => {
     assert.throws(() => eventTypeFilter([]), /at least one event type/);
+  });
+
+  it("scopes propertyChange to the watched properties and redriven messages to the trigger's subscription", () => {
+    assert.equal(
+      triggerFilter({
+        eventTypes: ["deal.propertyChange"],
+        propertyNames: ["dealstage", "amount"],
+        subscriptionName: "hs-dev-deal-stage",
+      }),
+      '((attributes.eventType = "deal.propertyChange" AND (attributes.propertyName = "dealstage" OR ' +
+        'attributes.propertyName = "amount"))) AND (NOT attributes:redriveSubscription OR ' +
+        'attributes.redriveSubscription = "hs-dev-deal-stage")',
+    );
+  });
+
+  it("drops property scoping first, then redrive scoping, when the precise filter is over 256 bytes", () => {
+    const many = ["dealstage", "amount", "closedate", "hubspot_owner_id", "pipeline", "dealname"];
+    const filter = triggerFilter({ eventTypes: ["deal.propertyChange"], propertyNames: many, subscriptionName: "s" });
+    assert.doesNotMatch(filter, /propertyName/);
+    assert.match(filter, /redriveSubscription = "s"/);
+    const longName = "x".repeat(200);
+    const coarse = triggerFilter({ eventTypes: ["deal.creation", "contact.creation"], subscriptionName: longName });
+    assert.equal(coarse, 'attributes.eventType = "deal.creation" OR attributes.eventType = "contact.creation"');
+  });
+
+  it("fits every subset of event types with a realistic subscription name, scoping redrives where it can", () => {
+    const subscriptionName = "hubspot-prod-deal-pipeline-1a2b3c4d";
+    fc.assert(
+      fc.property(fc.subarray([...EVENT_TYPES], { minLength: 1 }), (types) => {
+        const filter = triggerFilter({ eventTypes: types, subscriptionName });
+        assert.ok(Buffer.byteLength(filter) <= FILTER_MAX_BYTES);
+        const scoped = `(${eventTypeFilter(types)}) AND (NOT attributes:redriveSubscription OR attributes.redriveSubscription = "${subscriptionName}")`;
+        assert.equal(filter, Buffer.byteLength(scoped) <= FILTER_MAX_BYTES ? scoped : eventTypeFilter(types));
+      }),
+    );
   });
 });
 

@@ -150,6 +150,18 @@ describe("dispatcher against the Application Integration stand-in", () => {
     assert.ok(logs.some((entry) => entry.outcome === "not-ours" && entry.eventType === "deal.deletion"));
   });
 
+  it("runs a property-scoped trigger only for the properties it watches", async () => {
+    const { url } = await start({
+      triggers: [{ ...DEAL_TRIGGER, eventTypes: ["deal.propertyChange"], propertyNames: ["dealstage"] }],
+    });
+    const change = (propertyName: string) =>
+      pushEnvelope(samplePayload({ eventType: "deal.propertyChange", propertyName, propertyValue: "x" }));
+    assert.equal((await post(`${url}/pubsub/push`, change("amount"))).status, 204);
+    assert.equal(standIn.count, 0);
+    assert.equal((await post(`${url}/pubsub/push`, change("dealstage"))).status, 204);
+    assert.equal(standIn.count, 1);
+  });
+
   it("executes a redriven event only on the subscription it was dead-lettered from", async () => {
     const { url } = await start();
     const payload = samplePayload();

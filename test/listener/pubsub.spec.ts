@@ -83,6 +83,7 @@ describe("listener on the Pub/Sub emulator", function () {
           objectId: event.objectId.toString(),
           eventId: event.eventId.toString(),
           dedupKey: payload.dedupKey,
+          propertyName: event.propertyName,
         });
         assert.equal(message.orderingKey, "");
       }
