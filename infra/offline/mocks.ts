@@ -29,7 +29,13 @@ function str(value: unknown): string | undefined {
  * outputs (emails, URLs, ids) read as they will after `pulumi up`. Inputs pass through unchanged, as the provider
  * echoes them in state.
  */
-export function computedOutputs(type: string, name: string, inputs: State, defaultProject: string): State {
+export function computedOutputs(
+  type: string,
+  name: string,
+  inputs: State,
+  defaultProject: string,
+  projectNumber: string = OFFLINE_PROJECT.number,
+): State {
   const project = str(inputs.project) ?? defaultProject;
   const region = str(inputs.location) ?? str(inputs.region) ?? "europe-west1";
   const resourceName = str(inputs.name) ?? name;
@@ -46,7 +52,8 @@ export function computedOutputs(type: string, name: string, inputs: State, defau
     }
     case "gcp:secretmanager/secret:Secret": {
       const secretId = str(inputs.secretId) ?? name;
-      return { name: `projects/${OFFLINE_PROJECT.number}/secrets/${secretId}`, project };
+      // Secret Manager names secrets by project number. Without it (the package-level default) the offline number is used.
+      return { name: `projects/${projectNumber}/secrets/${secretId}`, project };
     }
     case "gcp:secretmanager/secretVersion:SecretVersion": {
       const secret = str(inputs.secret) ?? name;
@@ -114,7 +121,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = (args.inputs ?? {}) as State;
-    const computed = args.custom ? computedOutputs(args.type, args.name, inputs, this.project.id) : {};
+    const computed = args.custom
+      ? computedOutputs(args.type, args.name, inputs, this.project.id, this.project.number)
+      : {};
     const state = { ...inputs, ...computed };
     this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs, state });
     const id = args.custom ? (str(computed.id) ?? str(computed.name) ?? `${args.name}-id`) : undefined;

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { RecordingMocks } from "../../infra/offline/mocks";
 import { mocks } from "../support/setup";
 
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {
@@ -25,5 +26,17 @@ describe("offline mocks", () => {
     );
     const b = new gcp.cloudrunv2.Service("svc2", { name: "hst-listener", location: "europe-west1", template: {} });
     assert.equal(await resolve(b.uri), uri);
+  });
+
+  it("names secrets by the planned project's number, as Secret Manager does", () => {
+    const planned = new RecordingMocks({ id: "acme-prod", number: "555000111222" });
+    const result = planned.newResource({
+      type: "gcp:secretmanager/secret:Secret",
+      name: "s",
+      inputs: { secretId: "hubspot-client-secret" },
+      custom: true,
+    });
+    assert.equal(result.state.name, "projects/555000111222/secrets/hubspot-client-secret");
+    assert.equal(planned.call({ token: "gcp:organizations/getProject:getProject", inputs: {} }).number, "555000111222");
   });
 });

@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./config-types";
+import { ALL_KEYS, GCP_PROJECT_KEY, GCP_REGION_KEY, SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "./config/keys";
+import { NAMESPACE } from "./config/problems";
+import { validateStackConfig, type RawStackConfig } from "./config/validate";
+
+export { ConfigValidationError, type ConfigProblem } from "./config/problems";
+export { validateStackConfig, type ConfigContext, type RawStackConfig } from "./config/validate";
+export { ALL_KEYS, SECRET_KEYS } from "./config/keys";
+
+/** The engine hands structured config over as JSON text; a value that is not JSON stays a string for validation to report. */
+function parseStructured(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+// The Google provider falls back to these when gcp:project / gcp:region are unset; the program must agree with it.
+const GCP_PROJECT_ENV = ["GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"];
+const GCP_REGION_ENV = ["GOOGLE_REGION", "GCLOUD_REGION", "CLOUDSDK_COMPUTE_REGION"];
+
+function firstEnv(names: string[]): string | undefined {
+  return names.map((name) => process.env[name]).find((value) => value !== undefined && value !== "");
+}
+
+/** Reads the `hubspot-trigger:*`, `gcp:project` and `gcp:region` config of the running stack and validates it. */
+export function loadStackConfig(): StackConfig {
+  const config = new pulumi.Config(NAMESPACE);
+  const raw: RawStackConfig = { values: {}, secrets: {}, unknownKeys: [] };
+  for (const key of STRING_KEYS) raw.values[key] = config.get(key);
+  for (const key of STRUCTURED_KEYS) raw.values[key] = parseStructured(config.get(key));
+  for (const key of SECRET_KEYS) {
+    // Presence only, without reading the value through Config.get (which would log a warning about a secret): Pulumi.yaml
+    // defaults every secret key to "", which means "not set".
+    if (!pulumi.runtime.getConfig(`${NAMESPACE}:${key}`)) continue;
+    const value = config.getSecret(key);
+    if (value !== undefined) raw.secrets[key] = value;
+  }
+  raw.unknownKeys = Object.keys(pulumi.runtime.allConfig())
+    .filter((key) => key.startsWith(`${NAMESPACE}:`))
+    .map((key) => key.slice(NAMESPACE.length + 1))
+    .filter((key) => !ALL_KEYS.includes(key));
+  return validateStackConfig(raw, {
+    stack: pulumi.getStack(),
+    project: pulumi.runtime.getConfig(GCP_PROJECT_KEY) || firstEnv(GCP_PROJECT_ENV),
+    gcpRegion: pulumi.runtime.getConfig(GCP_REGION_KEY) || firstEnv(GCP_REGION_ENV),
+  });
+}
