@@ -1,0 +1,26 @@
+import type { SubscriptionSpec } from "./types";
+import { subscriptionKey } from "./validation";
+
+/** What a trigger contributes to the app's subscriptions (shape of TriggerConfig in infra/config-types.ts). */
+export interface TriggerSubscriptions {
+  eventTypes: readonly string[];
+  propertyNames: readonly string[];
+}
+
+/**
+ * The app's subscriptions for a set of triggers: one per event type, one per property for *.propertyChange, each
+ * once even when several triggers want it (HubSpot delivers every event to the one target URL; the event bus fans
+ * out per trigger). Sorted, so resource names and the hsmeta file do not move when triggers are reordered.
+ */
+export function subscriptionsFromTriggers(triggers: readonly TriggerSubscriptions[]): SubscriptionSpec[] {
+  const byKey = new Map<string, SubscriptionSpec>();
+  for (const trigger of triggers) {
+    for (const eventType of trigger.eventTypes) {
+      const specs: SubscriptionSpec[] = eventType.endsWith(".propertyChange")
+        ? trigger.propertyNames.map((propertyName) => ({ eventType, propertyName }))
+        : [{ eventType }];
+      for (const spec of specs) byKey.set(subscriptionKey(spec), spec);
+    }
+  }
+  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, spec]) => spec);
+}

@@ -1,0 +1,53 @@
+/** Shared vocabulary of the HubSpot webhook registration (issue 4). Types only: safe to import anywhere. */
+
+export type ApiVersion = "v3" | "2026-03";
+export const API_VERSIONS: readonly ApiVersion[] = ["v3", "2026-03"];
+
+export type CredentialKind = "developerApiKey" | "oauthToken";
+export const CREDENTIAL_KINDS: readonly CredentialKind[] = ["developerApiKey", "oauthToken"];
+
+/** Environment variables read at call time when no credential input is given (never captured by the provider). */
+export const CREDENTIAL_ENV: Record<CredentialKind, string> = {
+  developerApiKey: "HUBSPOT_DEVELOPER_API_KEY",
+  oauthToken: "HUBSPOT_DEVELOPER_OAUTH_TOKEN",
+};
+
+export const DEFAULT_API_BASE_URL = "https://api.hubapi.com";
+
+/** One HubSpot subscription as the stack declares it: one per event type and, for propertyChange, per property. */
+export interface SubscriptionSpec {
+  eventType: string;
+  propertyName?: string;
+}
+
+/** Where and as whom the provider talks to HubSpot's webhooks API. */
+export interface ApiTarget {
+  baseUrl: string;
+  apiVersion: ApiVersion;
+  appId: string;
+  credentialKind: CredentialKind;
+  credential: string;
+}
+
+export type RegistrationStatus = "Creating" | "Active" | "Error";
+
+/** A subscription as HubSpot returns it (SubscriptionResponse in the specs: ids are strings in responses). */
+export interface HubSpotSubscription {
+  id: string;
+  eventType: string;
+  propertyName?: string;
+  active: boolean;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+/** Webhook settings as HubSpot returns them (SettingsResponse). */
+export interface HubSpotSettings {
+  targetUrl: string;
+  throttling: { maxConcurrentRequests: number; period?: string };
+  createdAt: string;
+  updatedAt?: string;
+}
+
+/** Developer-platform object type for generic `object.*` subscriptions (hsmeta `crmObjects`), e.g. "contact". */
+export type ObjectSubscriptionSpec = SubscriptionSpec & { objectType?: string };
