@@ -1,0 +1,86 @@
+import type {
+  EnforcementLevel,
+  PolicyResource,
+  ResourceValidation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { ACCOUNT_ROLES, type AccountRole, TYPES } from "./conventions";
+import { readString, readStringMap, type Unknown, UNKNOWN } from "./values";
+
+/** What every rule of the pack documents besides its check (rendered in the README and by `pulumi policy ls`). */
+interface Documented {
+  /** One sentence ending with a period. */
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  severity: Severity;
+  remediationSteps: string;
+  url: string;
+}
+
+/** A resource rule with exactly one validation function, so the SDK can skip other types without calling it. */
+export type ResourceRule = ResourceValidationPolicy & Documented & { validateResource: ResourceValidation };
+export type StackRule = StackValidationPolicy & Documented;
+export type Rule = ResourceRule | StackRule;
+
+export function isStackRule(rule: Rule): rule is StackRule {
+  return "validateStack" in rule && typeof rule.validateStack === "function";
+}
+
+/** Value of a resource's `component` label (the convention that says which part of the trigger it is). */
+export function componentOf(resource: PolicyResource): string | Unknown | undefined {
+  const labels = readStringMap(resource.props, "labels");
+  return labels.entries.component ?? (labels.partlyUnknown ? UNKNOWN : undefined);
+}
+
+/**
+ * The email GCP gives an account, `<accountId>@<project>.iam.gserviceaccount.com`, from inputs known before it
+ * exists (the `email` output is unknown during a first preview, and absent from an offline plan's inputs).
+ */
+function derivedEmail(account: PolicyResource): string | undefined {
+  const accountId = readString(account.props, "accountId");
+  const project = readString(account.props, "project");
+  return typeof accountId === "string" && typeof project === "string"
+    ? `${accountId}@${project}.iam.gserviceaccount.com`
+    : undefined;
+}
+
+/** The member strings (`serviceAccount:<email>`) of this stack's service accounts playing `role`. */
+export function accountMembers(resources: PolicyResource[], role: AccountRole): (string | Unknown)[] {
+  return resources
+    .filter((r) => r.type === TYPES.serviceAccount && readString(r.props, "description") === ACCOUNT_ROLES[role])
+    .map((r) => {
+      const output = readString(r.props, "email");
+      const email = typeof output === "string" ? output : derivedEmail(r);
+      return email === undefined ? UNKNOWN : `serviceAccount:${email}`;
+    });
+}
+
+/** Every service account member of this stack's runtime accounts (listener, trigger, push). */
+export function runtimeAccountMembers(resources: PolicyResource[]): (string | Unknown)[] {
+  return (Object.keys(ACCOUNT_ROLES) as AccountRole[]).flatMap((role) => accountMembers(resources, role));
+}
+
+/** Cloud Run services of this stack labelled with `component`. */
+export function servicesOf(resources: PolicyResource[], component: "listener" | "dispatcher"): PolicyResource[] {
+  return resources.filter((r) => r.type === TYPES.cloudRunService && componentOf(r) === component);
+}
+
+/**
+ * `validateResourceOfType` for types without a class to import (the HubSpot dynamic resources) or spanning several
+ * tokens. Marks the function with `__pulumiType` like the SDK does when there is one token, so the analyzer skips
+ * other types without calling it.
+ */
+export function validateResourceOfTypes(
+  types: readonly string[],
+  validate: (props: Record<string, unknown>, args: ResourceValidationArgs, report: (message: string) => void) => void,
+): ResourceValidation {
+  const fn: ResourceValidation = (args, reportViolation) => {
+    if (!types.includes(args.type)) args.notApplicable(`Policy only applies to resources of type ${types.join(", ")}`);
+    validate(args.props, args, (message) => reportViolation(message));
+  };
+  if (types.length === 1) Object.assign(fn, { __pulumiType: types[0] });
+  return fn;
+}

@@ -1,0 +1,34 @@
+import { APP_LABEL, COMPONENTS, LABELLED_TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
+import { readStringMap } from "../lib/values";
+
+/**
+ * Severity: low. Protects against resources nobody can attribute: billing exports, cost reports, inventory queries
+ * and the other rules of this pack find the trigger's resources by `app`, `env` and `component` labels. Labels set
+ * by the provider's `defaultLabels` count.
+ * https://cloud.google.com/resource-manager/docs/creating-managing-labels
+ */
+export const labels: ResourceRule = {
+  name: "hubspot-trigger-gcp-labels",
+  description: "Every resource that takes labels carries app=hubspot-trigger, env and component labels.",
+  enforcementLevel: "mandatory",
+  severity: "low",
+  remediationSteps:
+    "Build labels with the components' `resourceLabels()` (app=hubspot-trigger, env=<environment>, " +
+    `component=${COMPONENTS.join("|")}) and merge user labels from \`hubspot-trigger:labels\`.`,
+  url: "https://cloud.google.com/resource-manager/docs/creating-managing-labels",
+  validateResource: validateResourceOfTypes(LABELLED_TYPES, (props, args, report) => {
+    const own = readStringMap(props, "labels");
+    const defaults = readStringMap(args.provider?.props, "defaultLabels");
+    if (own.partlyUnknown || defaults.partlyUnknown) return;
+    const merged = { ...defaults.entries, ...own.entries };
+    if (merged.app !== APP_LABEL) {
+      report(`Label app is ${merged.app === undefined ? "missing" : `"${merged.app}"`}; expected "${APP_LABEL}".`);
+    }
+    if (!merged.env) report("Label env is missing: set it to the stack's environment.");
+    if (!(COMPONENTS as readonly string[]).includes(merged.component ?? "")) {
+      const actual = merged.component === undefined ? "missing" : `"${merged.component}"`;
+      report(`Label component is ${actual}; expected one of ${COMPONENTS.join(", ")}.`);
+    }
+  }),
+};

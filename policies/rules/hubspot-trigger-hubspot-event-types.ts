@@ -1,0 +1,54 @@
+import { EVENT_TYPES, isSupportedEventType, TYPES } from "../lib/conventions";
+import { dispatcherTriggers } from "../lib/dispatcher-triggers";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
+import { readString } from "../lib/values";
+
+/**
+ * Severity: high. Protects against triggers that can never fire: a HubSpot subscription, a dispatcher trigger or a
+ * trigger subscription's filter on an event type the HubSpot trigger does not support (typos such as `deal.created`, or `company.*`), or a trigger with
+ * no event type at all. Supported: deal.creation, deal.propertyChange, deal.deletion, contact.creation,
+ * contact.propertyChange, contact.deletion.
+ * https://cloud.google.com/application-integration/docs/configure-hubspot-trigger#supported-event-types
+ */
+export const eventTypes: ResourceRule = {
+  name: "hubspot-trigger-hubspot-event-types",
+  description: "Triggers, their Pub/Sub filters and HubSpot webhook subscriptions use only the supported event types.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps: `Use event types among ${EVENT_TYPES.join(", ")} in \`hubspot-trigger:triggers\`, at least one per trigger.`,
+  url: "https://cloud.google.com/application-integration/docs/configure-hubspot-trigger",
+  validateResource: validateResourceOfTypes(
+    [TYPES.cloudRunService, TYPES.webhookSubscription, TYPES.subscription],
+    (props, args, report) => {
+      if (args.type === TYPES.subscription) {
+        const filter = readString(props, "filter");
+        if (typeof filter !== "string") return;
+        for (const [, eventType] of filter.matchAll(/attributes\.eventType\s*=\s*"([^"]*)"/g)) {
+          if (!isSupportedEventType(eventType)) {
+            report(`Subscription filter matches event type "${eventType}", which the listener never publishes.`);
+          }
+        }
+        return;
+      }
+      if (args.type === TYPES.webhookSubscription) {
+        const eventType = readString(props, "eventType");
+        if (typeof eventType === "string" && !isSupportedEventType(eventType)) {
+          report(
+            `HubSpot subscription event type "${eventType}" is not supported (supported: ${EVENT_TYPES.join(", ")}).`,
+          );
+        }
+        return;
+      }
+      const triggers = dispatcherTriggers(props);
+      if (triggers.kind !== "parsed") return;
+      for (const trigger of triggers.value) {
+        if (trigger.eventTypes.length === 0) report(`Trigger "${trigger.name}" has no event type.`);
+        for (const eventType of trigger.eventTypes.filter((t) => !isSupportedEventType(t))) {
+          report(
+            `Trigger "${trigger.name}" uses event type "${eventType}", which is not supported (supported: ${EVENT_TYPES.join(", ")}).`,
+          );
+        }
+      }
+    },
+  ),
+};

@@ -1,0 +1,88 @@
+import { TYPES, WEBHOOK_PATH } from "../lib/conventions";
+import { envVar } from "../lib/cloud-run";
+import { servicesOf, type StackRule } from "../lib/rule";
+import { readArray, readString } from "../lib/values";
+
+interface TargetUrlConfig {
+  /** Extra hosts that may front the listener (a custom domain or external load balancer). */
+  allowedHosts?: string[];
+}
+
+/** The webhook URLs this stack's listeners answer on, from their known `uri` / `urls` outputs. */
+function listenerWebhookUrls(listeners: ReturnType<typeof servicesOf>): string[] {
+  return listeners.flatMap((service) => {
+    const urls = readArray(service.props, "urls");
+    const uri = readString(service.props, "uri");
+    const bases = [...(Array.isArray(urls) ? urls : []), uri].filter((u): u is string => typeof u === "string");
+    return bases.map((base) => base.replace(/\/+$/, "") + WEBHOOK_PATH);
+  });
+}
+
+/** Cloud Run's deterministic URL form, `<service>-<project number>.<region>.run.app`, which `uri` may not list. */
+function isDeterministicHost(listener: ReturnType<typeof servicesOf>[number], host: string): boolean {
+  const name = readString(listener.props, "name");
+  const location = readString(listener.props, "location");
+  if (typeof name !== "string" || typeof location !== "string") return false;
+  return (
+    host.startsWith(`${name}-`) && new RegExp(`^\\d+\\.${location}\\.run\\.app$`).test(host.slice(name.length + 1))
+  );
+}
+
+/**
+ * Severity: critical. Protects against HubSpot delivering CRM events to the wrong place: a plain-http target sends
+ * event data and signatures in clear text, and a target that is not this stack's listener (a copy-pasted URL from
+ * another environment) feeds prod events into dev or loses them. The listener's PUBLIC_URL must also equal the
+ * registered URL, since the v3 signature covers the exact URL HubSpot called.
+ * https://developers.hubspot.com/docs/api/webhooks#webhook-settings
+ */
+export const targetUrl: StackRule = {
+  name: "hubspot-trigger-hubspot-target-url",
+  description: "The HubSpot webhook target URL is https and points at this stack's listener.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediationSteps:
+    "Let the stack set the target URL from the listener's URL (registration mode `api`), or add the custom domain " +
+    "fronting the listener to this rule's `allowedHosts`; keep the listener's PUBLIC_URL equal to it.",
+  url: "https://developers.hubspot.com/docs/api/webhooks#webhook-settings",
+  configSchema: { properties: { allowedHosts: { type: "array", items: { type: "string" }, default: [] } } },
+  validateStack: (args, report) => {
+    const allowedHosts = args.getConfig<TargetUrlConfig>().allowedHosts ?? [];
+    const listeners = servicesOf(args.resources, "listener");
+    const expected = listenerWebhookUrls(listeners);
+    const listenerKnown = expected.length > 0;
+    for (const settings of args.resources.filter((r) => r.type === TYPES.webhookSettings)) {
+      const target = readString(settings.props, "targetUrl");
+      if (typeof target !== "string") continue;
+      let url: URL;
+      try {
+        url = new URL(target);
+      } catch {
+        report(`targetUrl "${target}" is not a URL.`, settings.urn);
+        continue;
+      }
+      if (url.protocol !== "https:") report(`targetUrl "${target}" is not https.`, settings.urn);
+      if (listeners.length === 0) {
+        report(
+          "No listener service (Cloud Run, label component=listener) in this stack to receive the webhooks.",
+          settings.urn,
+        );
+        continue;
+      }
+      const onAllowedHost =
+        (allowedHosts.includes(url.host) || listeners.some((l) => isDeterministicHost(l, url.host))) &&
+        url.pathname === WEBHOOK_PATH;
+      if (listenerKnown && !expected.includes(target) && !onAllowedHost) {
+        report(`targetUrl "${target}" is not this stack's listener (expected ${expected[0]}).`, settings.urn);
+      }
+      for (const listener of listeners) {
+        const publicUrl = envVar(listener.props, "PUBLIC_URL")?.value;
+        if (typeof publicUrl === "string" && publicUrl !== target) {
+          report(
+            `Listener PUBLIC_URL "${publicUrl}" differs from targetUrl "${target}": every v3 signature would fail.`,
+            listener.urn,
+          );
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,85 @@
+// The pack's view of the world checked against the real @pulumi/gcp 9.37: type tokens and which types take labels.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { cloudrunv2, compute, projects, pubsub, secretmanager, serviceaccount } from "@pulumi/gcp";
+import { LABELLED_TYPES, triggerNameProblem, TYPES } from "../../policies/lib/conventions";
+import { IAM_TYPES } from "../../policies/lib/iam";
+
+const token = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;
+const GCP = path.dirname(require.resolve("@pulumi/gcp/package.json"));
+
+/** Whether the `<Type>Args` interface of a gcp type token declares `labels`. */
+function argsTakeLabels(type: string): boolean {
+  const [, module, , name] = /^gcp:([a-z0-9]+)\/([A-Za-z]+):([A-Za-z]+)$/.exec(type) ?? [];
+  const file = path.join(GCP, module, `${name.charAt(0).toLowerCase()}${name.slice(1)}.d.ts`);
+  const source = fs.readFileSync(file, "utf8");
+  const args = source.slice(source.indexOf(`export interface ${name}Args {`));
+  return /\n {4}labels\?:/.test(args.slice(0, args.indexOf("\n}")));
+}
+
+describe("pack conventions", () => {
+  it("uses the gcp type tokens of @pulumi/gcp", () => {
+    assert.equal(TYPES.serviceAccount, token(serviceaccount.Account));
+    assert.equal(TYPES.secret, token(secretmanager.Secret));
+    assert.equal(TYPES.secretVersion, token(secretmanager.SecretVersion));
+    assert.equal(TYPES.topic, token(pubsub.Topic));
+    assert.equal(TYPES.subscription, token(pubsub.Subscription));
+    assert.equal(TYPES.cloudRunService, token(cloudrunv2.Service));
+    assert.equal(TYPES.serviceAttachment, token(compute.ServiceAttachment));
+    assert.equal(TYPES.forwardingRule, token(compute.ForwardingRule));
+    assert.equal(TYPES.address, token(compute.Address));
+  });
+
+  it("knows every IAM member, binding and policy type by its real token", () => {
+    const classes = [
+      projects.IAMMember,
+      projects.IAMBinding,
+      secretmanager.SecretIamMember,
+      secretmanager.SecretIamBinding,
+      pubsub.TopicIAMMember,
+      pubsub.TopicIAMBinding,
+      pubsub.SubscriptionIAMMember,
+      pubsub.SubscriptionIAMBinding,
+      cloudrunv2.ServiceIamMember,
+      cloudrunv2.ServiceIamBinding,
+      serviceaccount.IAMMember,
+      serviceaccount.IAMBinding,
+      projects.IAMPolicy,
+      secretmanager.SecretIamPolicy,
+      pubsub.TopicIAMPolicy,
+      pubsub.SubscriptionIAMPolicy,
+      cloudrunv2.ServiceIamPolicy,
+      serviceaccount.IAMPolicy,
+    ];
+    assert.deepEqual(Object.keys(IAM_TYPES).sort(), classes.map(token).sort());
+  });
+
+  it("lists exactly the created types whose arguments take labels", () => {
+    for (const type of LABELLED_TYPES) assert.ok(argsTakeLabels(type), `${type} takes labels`);
+    const unlabelled = [
+      "gcp:secretmanager/secretVersion:SecretVersion",
+      "gcp:serviceaccount/account:Account",
+      "gcp:compute/serviceAttachment:ServiceAttachment",
+      "gcp:compute/subnetwork:Subnetwork",
+      "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup",
+      "gcp:compute/regionBackendService:RegionBackendService",
+      "gcp:compute/regionUrlMap:RegionUrlMap",
+      "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy",
+    ];
+    for (const type of unlabelled) assert.ok(!argsTakeLabels(type), `${type} takes no labels`);
+  });
+
+  it("applies the seed's naming rule", () => {
+    const cases: [string, string | undefined][] = [
+      ["deal-sync", undefined],
+      ["a", undefined],
+      ["a".repeat(49), undefined],
+      ["a".repeat(50), "is 50 characters long (at most 49)"],
+      ["", "is empty"],
+      ["1deal", "must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit"],
+      ["googles", 'must not start with "goog"'],
+    ];
+    for (const [name, problem] of cases) assert.equal(triggerNameProblem(name), problem, name);
+  });
+});

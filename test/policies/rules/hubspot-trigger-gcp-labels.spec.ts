@@ -1,0 +1,48 @@
+import * as assert from "node:assert/strict";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { labels } from "../../../policies/rules/hubspot-trigger-gcp-labels";
+import { messages } from "../support/harness";
+import { buildStack, one } from "../support/stack";
+
+describe("hubspot-trigger-gcp-labels", () => {
+  it("accepts every labelled resource of the compliant stack", () => {
+    assert.deepEqual(messages(labels, buildStack()), []);
+  });
+
+  it("reports a missing env, a wrong app and an unknown component", () => {
+    const topic = one("eventsTopic", (inputs) => {
+      inputs.labels = { app: "crm", component: "queue" } as typeof inputs.labels;
+    });
+    assert.deepEqual(messages(labels, [topic]), [
+      'Label app is "crm"; expected "hubspot-trigger".',
+      "Label env is missing: set it to the stack's environment.",
+      'Label component is "queue"; expected one of listener, dispatcher, events, dead-letter, secrets, psc.',
+    ]);
+  });
+
+  it("reports a secret without labels", () => {
+    const secret = one("clientSecret", (inputs) => {
+      delete (inputs as { labels?: unknown }).labels;
+    });
+    assert.equal(messages(labels, [secret]).length, 3);
+  });
+
+  it("counts the provider's defaultLabels", () => {
+    const found: string[] = [];
+    const args = {
+      type: "gcp:pubsub/topic:Topic",
+      props: { labels: { component: "events" } },
+      provider: {
+        type: "pulumi:providers:gcp",
+        name: "gcp",
+        urn: "urn",
+        props: { defaultLabels: { app: "hubspot-trigger", env: "prod" } },
+      },
+      notApplicable: () => {
+        throw new Error("applies");
+      },
+    } as unknown as ResourceValidationArgs;
+    void labels.validateResource(args, (message) => found.push(message));
+    assert.deepEqual(found, []);
+  });
+});

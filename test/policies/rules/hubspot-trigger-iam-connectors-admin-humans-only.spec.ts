@@ -1,0 +1,26 @@
+import * as assert from "node:assert/strict";
+import { connectorsAdminHumansOnly } from "../../../policies/rules/hubspot-trigger-iam-connectors-admin-humans-only";
+import { analyzeStack, messages, UNKNOWN_STRING } from "../support/harness";
+import { buildStack, MEMBERS } from "../support/stack";
+
+describe("hubspot-trigger-iam-connectors-admin-humans-only", () => {
+  it("accepts connectors.admin for a group of people", () => {
+    assert.deepEqual(messages(connectorsAdminHumansOnly, buildStack()), []);
+  });
+
+  it("reports connectors.admin on the listener's account", () => {
+    const stack = buildStack((s) => {
+      s.admin.inputs.member = MEMBERS.listener;
+    });
+    assert.deepEqual(messages(connectorsAdminHumansOnly, stack), [
+      `Grants roles/connectors.admin to runtime account ${MEMBERS.listener}.`,
+    ]);
+  });
+
+  it("does not guess while the member is unknown", () => {
+    const stack = buildStack((s) => {
+      s.admin.inputs.member = UNKNOWN_STRING;
+    });
+    assert.deepEqual(analyzeStack(connectorsAdminHumansOnly, stack), []);
+  });
+});

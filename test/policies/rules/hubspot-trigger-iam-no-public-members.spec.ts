@@ -1,0 +1,44 @@
+import * as assert from "node:assert/strict";
+import { noPublicMembers } from "../../../policies/rules/hubspot-trigger-iam-no-public-members";
+import { analyzeStack, messages, planned } from "../support/harness";
+import { buildStack } from "../support/stack";
+
+describe("hubspot-trigger-iam-no-public-members", () => {
+  it("accepts allUsers as invoker of the listener", () => {
+    assert.deepEqual(messages(noPublicMembers, buildStack()), []);
+  });
+
+  it("reports allUsers on the dispatcher and allAuthenticatedUsers on a topic", () => {
+    const stack = buildStack((s) => {
+      s.dispatcherInvoker.inputs.member = "allUsers";
+      s.eventsPublisher.inputs.member = "allAuthenticatedUsers";
+    });
+    assert.deepEqual(messages(noPublicMembers, stack), [
+      'Grants roles/pubsub.publisher on topic "hubspot-prod-events" to allAuthenticatedUsers.',
+      'Grants roles/run.invoker on cloudRunService "hubspot-prod-dispatcher" to allUsers.',
+    ]);
+  });
+
+  it("reports a public member inside a topic's whole IAM policy", () => {
+    const policyData = JSON.stringify({ bindings: [{ role: "roles/pubsub.subscriber", members: ["allUsers"] }] });
+    const stack = [
+      ...buildStack(),
+      planned("gcp:pubsub/topicIAMPolicy:TopicIAMPolicy", "events-policy", {
+        topic: "hubspot-prod-events",
+        policyData,
+      }),
+    ];
+    assert.deepEqual(messages(noPublicMembers, stack), [
+      'Grants roles/pubsub.subscriber on topic "hubspot-prod-events" to allUsers.',
+    ]);
+  });
+
+  it("reports a public role other than invoker on the listener", () => {
+    const stack = buildStack((s) => {
+      s.listenerPublic.inputs.role = "roles/run.developer";
+    });
+    assert.deepEqual(analyzeStack(noPublicMembers, stack), [
+      'Grants roles/run.developer on cloudRunService "hubspot-prod-listener" to allUsers.',
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+import * as assert from "node:assert/strict";
+import { deadLetterRetention } from "../../../policies/rules/hubspot-trigger-pubsub-dead-letter-retention";
+import { analyzeStack, messages, UNKNOWN_STRING } from "../support/harness";
+import { buildStack } from "../support/stack";
+
+describe("hubspot-trigger-pubsub-dead-letter-retention", () => {
+  it("accepts a never-expiring 7-day subscription on the dead-letter topic", () => {
+    assert.deepEqual(messages(deadLetterRetention, buildStack()), []);
+  });
+
+  it("reports a dead-letter topic without any subscription", () => {
+    const stack = buildStack((s) => {
+      s.deadLetterSubscription.inputs.topic = "projects/acme-prod/topics/elsewhere";
+    });
+    assert.deepEqual(messages(deadLetterRetention, stack), [
+      "Dead-letter topic acme-prod/hubspot-prod-dead-letter has no subscription keeping messages 7 days.",
+    ]);
+  });
+
+  it("reports a short retention and the default 31-day expiration", () => {
+    const short = buildStack((s) => {
+      s.deadLetterSubscription.inputs.messageRetentionDuration = "86400s";
+    });
+    assert.deepEqual(messages(deadLetterRetention, short), [
+      "Dead-letter topic acme-prod/hubspot-prod-dead-letter has no subscription keeping messages 7 days: " +
+        "dead-letter-retention retains messages for 86400s, less than 7 days (604800s).",
+    ]);
+    const expiring = buildStack((s) => {
+      delete (s.deadLetterSubscription.inputs as { expirationPolicy?: unknown }).expirationPolicy;
+    });
+    assert.deepEqual(messages(deadLetterRetention, expiring), [
+      "Dead-letter topic acme-prod/hubspot-prod-dead-letter has no subscription keeping messages 7 days: " +
+        'dead-letter-retention expires after 31 days (default) without activity; set expirationPolicy.ttl to "".',
+    ]);
+  });
+
+  it("finds the topic through a dead-letter policy even without the component label, and trusts unknown values", () => {
+    const unlabelled = buildStack((s) => {
+      s.deadLetterTopic.inputs.labels.component = "events";
+      s.deadLetterSubscription.inputs.topic = "elsewhere";
+    });
+    assert.equal(messages(deadLetterRetention, unlabelled).length, 1);
+    const unknown = buildStack((s) => {
+      s.deadLetterSubscription.inputs.messageRetentionDuration = UNKNOWN_STRING;
+    });
+    assert.deepEqual(analyzeStack(deadLetterRetention, unknown), []);
+  });
+});

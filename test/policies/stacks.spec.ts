@@ -1,0 +1,108 @@
+// The pack on the repository's real stacks, planned offline by `scripts/plan.ts` in a child process (the plan replaces
+// Pulumi's process-wide mock runtime, which this mocha process already uses).
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import {
+  evaluatePolicies,
+  fromPlanResources,
+  loadPolicyConfig,
+  type PlanListedResource,
+  type PolicyViolation,
+} from "../../policies/offline";
+
+const ROOT = path.resolve(__dirname, "../..");
+const BAD_POLICY_STACK = "test/fixtures/policy-stacks/Pulumi.bad-policy.yaml";
+
+function plan(args: string[]): PlanListedResource[] {
+  const stdout = execFileSync(process.execPath, [require.resolve("tsx/cli"), "scripts/plan.ts", "--json", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { resources: PlanListedResource[] }).resources;
+}
+
+function evaluate(listed: PlanListedResource[], stack: string, environment: string): PolicyViolation[] {
+  return evaluatePolicies(fromPlanResources(stack, "hubspot-trigger", listed), loadPolicyConfig(environment));
+}
+
+/** The prod plan with one resource's inputs changed (a deep copy: each test starts from the real plan). */
+function mutated(listed: PlanListedResource[], name: string, edit: (inputs: Record<string, unknown>) => void) {
+  const copy = structuredClone(listed);
+  const resource = copy.find((r) => r.name === name);
+  assert.ok(resource, `the prod plan has a resource named ${name}`);
+  edit(resource.inputs);
+  return copy;
+}
+
+const brief = (violations: PolicyViolation[]) =>
+  violations.map((v) => `${v.level} ${v.policy} ${v.resource?.split("::").pop() ?? "(stack)"}`);
+
+describe("policies on the repository's stacks (offline plan)", function () {
+  this.timeout(180_000);
+  let prodPlan: PlanListedResource[];
+  let dev: PolicyViolation[];
+  let prod: PolicyViolation[];
+  let bad: PolicyViolation[];
+
+  before(() => {
+    prodPlan = plan(["--stack", "prod"]);
+    prod = evaluate(prodPlan, "prod", "prod");
+    dev = evaluate(plan(["--stack", "dev"]), "dev", "dev");
+    bad = evaluate(plan(["--config-file", BAD_POLICY_STACK]), "bad-policy", "prod");
+  });
+
+  it("prod has no violation at all", () => {
+    assert.deepEqual(brief(prod), []);
+  });
+
+  it("dev has no mandatory violation, and says what prod would refuse", () => {
+    assert.deepEqual(brief(dev), [
+      "advisory hubspot-trigger-cloudrun-deletion-protection hubspot-services-dispatcher",
+      "advisory hubspot-trigger-cloudrun-deletion-protection hubspot-services-listener",
+      "advisory hubspot-trigger-psc-consumer-accept-list hubspot-psc-attachment",
+    ]);
+  });
+
+  it("the bad-policy fixture has exactly the violations its header lists, all mandatory", () => {
+    assert.deepEqual(brief(bad), [
+      "mandatory hubspot-trigger-cloudrun-deletion-protection hubspot-services-dispatcher",
+      "mandatory hubspot-trigger-cloudrun-deletion-protection hubspot-services-listener",
+      "mandatory hubspot-trigger-cloudrun-min-instances hubspot-services-dispatcher",
+      "mandatory hubspot-trigger-cloudrun-min-instances hubspot-services-listener",
+    ]);
+  });
+
+  it("sees through the components' real shapes: a runtime account made connectors admin", () => {
+    const trigger = prodPlan.find((r) => r.inputs.description === "hubspot-trigger:trigger")!.inputs;
+    const member = `serviceAccount:${String(trigger.accountId)}@${String(trigger.project)}.iam.gserviceaccount.com`;
+    const admin = prodPlan.find((r) => r.inputs.role === "roles/connectors.admin")!.name;
+    const violations = evaluate(
+      mutated(prodPlan, admin, (inputs) => (inputs.member = member)),
+      "prod",
+      "prod",
+    );
+    assert.deepEqual(brief(violations), [`mandatory hubspot-trigger-iam-connectors-admin-humans-only ${admin}`]);
+  });
+
+  it("sees through the components' real shapes: the dead-letter topic in another project, its publisher removed", () => {
+    const grant = prodPlan.find(
+      (r) => r.type === "gcp:pubsub/topicIAMMember:TopicIAMMember" && String(r.inputs.member).includes("gcp-sa-pubsub"),
+    )!.name;
+    const violations = evaluate(
+      mutated(prodPlan, grant, (inputs) => (inputs.role = "roles/pubsub.viewer")),
+      "prod",
+      "prod",
+    );
+    const subscriptions = prodPlan.filter(
+      (r) => r.type === "gcp:pubsub/subscription:Subscription" && r.inputs.deadLetterPolicy,
+    );
+    assert.ok(subscriptions.length > 0);
+    assert.deepEqual(
+      brief(violations),
+      subscriptions.map((s) => `mandatory hubspot-trigger-pubsub-dead-letter-iam ${s.name}`),
+    );
+  });
+});

@@ -1,0 +1,284 @@
+/**
+ * A compliant HubSpot trigger stack as the components are meant to plan it (prod, one trigger, PSC on, registration
+ * mode `api`), as plain inputs keyed by role, so each spec breaks exactly one thing.
+ */
+import { computedOutputs } from "../../../infra/offline/mocks";
+import type { PlannedResource } from "../../../policies/offline";
+import { PROJECT, planned } from "./harness";
+
+export interface ResourceInputs {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+const REGION = "europe-west1";
+export const PUBSUB_AGENT = "serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com";
+export const DEAD_LETTER_PATH = `projects/${PROJECT}/topics/hubspot-prod-dead-letter`;
+
+const member = (id: string) => `serviceAccount:${id}@${PROJECT}.iam.gserviceaccount.com`;
+export const MEMBERS = {
+  listener: member("hubspot-prod-listener"),
+  trigger: member("hubspot-prod-trigger"),
+  push: member("hubspot-prod-push"),
+};
+
+const labels = (component: string) => ({ app: "hubspot-trigger", env: "prod", team: "crm", component });
+const SECRET_WIRE = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+export const wireSecret = (value: string) => ({ ...SECRET_WIRE, value });
+
+export const LISTENER_URL = String(
+  computedOutputs(
+    "gcp:cloudrunv2/service:Service",
+    "listener",
+    { name: "hubspot-prod-listener", location: REGION },
+    PROJECT,
+  ).uri,
+);
+export const WEBHOOK_URL = `${LISTENER_URL}/webhooks/hubspot`;
+
+export const DISPATCHER_TRIGGERS = [
+  {
+    name: "deal-sync",
+    subscription: "hubspot-prod-trigger-deal-sync",
+    eventTypes: ["deal.creation", "deal.propertyChange"],
+    integration: "crm-sync",
+    triggerId: "api_trigger/crm-sync",
+  },
+];
+
+function account(role: string): ResourceInputs {
+  return {
+    type: "gcp:serviceaccount/account:Account",
+    name: `${role}-sa`,
+    inputs: {
+      accountId: `hubspot-prod-${role}`,
+      project: PROJECT,
+      description: `hubspot-trigger:${role}`,
+      displayName: `HubSpot ${role}`,
+    },
+  };
+}
+
+function service(
+  component: "listener" | "dispatcher",
+  envs: Record<string, unknown>[],
+  extra: { ingress?: string; deletionProtection?: boolean; invokerIamDisabled?: boolean },
+) {
+  return {
+    type: "gcp:cloudrunv2/service:Service",
+    name: component,
+    inputs: {
+      ...extra,
+      name: `hubspot-prod-${component}`,
+      location: REGION,
+      project: PROJECT,
+      labels: labels(component),
+      template: {
+        serviceAccount: `hubspot-prod-${component === "listener" ? "listener" : "trigger"}@${PROJECT}.iam.gserviceaccount.com`,
+        scaling: { minInstanceCount: 2, maxInstanceCount: 50 },
+        containers: [{ image: "europe-docker.pkg.dev/acme/hubspot/listener:1.0.0", envs }],
+      },
+    },
+  };
+}
+
+export function stackInputs() {
+  return {
+    listenerAccount: account("listener"),
+    triggerAccount: account("trigger"),
+    pushAccount: account("push"),
+    invoker: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "trigger-invoker",
+      inputs: { project: PROJECT, role: "roles/integrations.integrationInvoker", member: MEMBERS.trigger },
+    },
+    admin: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      name: "connectors-admin-0",
+      inputs: { project: PROJECT, role: "roles/connectors.admin", member: "group:platform@example.com" },
+    },
+    tokenCreator: {
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      name: "push-token-creator",
+      inputs: {
+        serviceAccountId: `projects/${PROJECT}/serviceAccounts/hubspot-prod-push@${PROJECT}.iam.gserviceaccount.com`,
+        role: "roles/iam.serviceAccountTokenCreator",
+        member: PUBSUB_AGENT,
+      },
+    },
+    clientSecret: {
+      type: "gcp:secretmanager/secret:Secret",
+      name: "client-secret",
+      inputs: {
+        secretId: "hubspot-prod-client-secret",
+        project: PROJECT,
+        labels: labels("secrets"),
+        replication: { auto: {} },
+      },
+    },
+    clientSecretVersion: {
+      type: "gcp:secretmanager/secretVersion:SecretVersion",
+      name: "client-secret-v",
+      inputs: {
+        secret: "projects/123456789012/secrets/hubspot-prod-client-secret",
+        secretData: wireSecret("0c7d1b5e-hubspot-client-secret"),
+      },
+    },
+    secretAccessor: {
+      type: "gcp:secretmanager/secretIamMember:SecretIamMember",
+      name: "client-secret-listener",
+      inputs: {
+        secretId: "projects/123456789012/secrets/hubspot-prod-client-secret",
+        role: "roles/secretmanager.secretAccessor",
+        member: MEMBERS.listener,
+      },
+    },
+    eventsTopic: {
+      type: "gcp:pubsub/topic:Topic",
+      name: "events",
+      inputs: { name: "hubspot-prod-events", project: PROJECT, labels: labels("events") },
+    },
+    deadLetterTopic: {
+      type: "gcp:pubsub/topic:Topic",
+      name: "dead-letter",
+      inputs: { name: "hubspot-prod-dead-letter", project: PROJECT, labels: labels("dead-letter") },
+    },
+    eventsPublisher: {
+      type: "gcp:pubsub/topicIAMMember:TopicIAMMember",
+      name: "events-listener",
+      inputs: {
+        topic: `projects/${PROJECT}/topics/hubspot-prod-events`,
+        role: "roles/pubsub.publisher",
+        member: MEMBERS.listener,
+      },
+    },
+    deadLetterAgentPublisher: {
+      type: "gcp:pubsub/topicIAMMember:TopicIAMMember",
+      name: "dead-letter-agent",
+      inputs: { topic: DEAD_LETTER_PATH, role: "roles/pubsub.publisher", member: PUBSUB_AGENT },
+    },
+    triggerSubscription: {
+      type: "gcp:pubsub/subscription:Subscription",
+      name: "trigger-deal-sync",
+      inputs: {
+        name: "hubspot-prod-trigger-deal-sync",
+        project: PROJECT,
+        topic: `projects/${PROJECT}/topics/hubspot-prod-events`,
+        labels: labels("events"),
+        filter: 'attributes.eventType = "deal.creation" OR attributes.eventType = "deal.propertyChange"',
+        pushConfig: {
+          pushEndpoint: `https://dispatcher.example/pubsub/push`,
+          oidcToken: { serviceAccountEmail: `hubspot-prod-push@${PROJECT}.iam.gserviceaccount.com` },
+        },
+        deadLetterPolicy: { deadLetterTopic: DEAD_LETTER_PATH, maxDeliveryAttempts: 10 },
+        retryPolicy: { minimumBackoff: "10s", maximumBackoff: "600s" },
+      },
+    },
+    triggerSubscriber: {
+      type: "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
+      name: "trigger-deal-sync-agent",
+      inputs: { subscription: "hubspot-prod-trigger-deal-sync", role: "roles/pubsub.subscriber", member: PUBSUB_AGENT },
+    },
+    deadLetterSubscription: {
+      type: "gcp:pubsub/subscription:Subscription",
+      name: "dead-letter-retention",
+      inputs: {
+        name: "hubspot-prod-dead-letter-retention",
+        project: PROJECT,
+        topic: DEAD_LETTER_PATH,
+        labels: labels("dead-letter"),
+        messageRetentionDuration: "604800s",
+        retainAckedMessages: true,
+        expirationPolicy: { ttl: "" },
+      },
+    },
+    listener: service(
+      "listener",
+      [
+        { name: "ROLE", value: "listener" },
+        { name: "PUBLIC_URL", value: WEBHOOK_URL },
+        {
+          name: "HUBSPOT_CLIENT_SECRET",
+          valueSource: { secretKeyRef: { secret: "hubspot-prod-client-secret", version: "latest" } },
+        },
+      ],
+      { ingress: "INGRESS_TRAFFIC_ALL", deletionProtection: true },
+    ),
+    listenerPublic: {
+      type: "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
+      name: "listener-public",
+      inputs: { name: "hubspot-prod-listener", location: REGION, role: "roles/run.invoker", member: "allUsers" },
+    },
+    dispatcher: service(
+      "dispatcher",
+      [
+        { name: "ROLE", value: "dispatcher" },
+        { name: "DISPATCHER_TRIGGERS", value: JSON.stringify(DISPATCHER_TRIGGERS) },
+      ],
+      { ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", deletionProtection: true },
+    ),
+    dispatcherInvoker: {
+      type: "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
+      name: "dispatcher-push",
+      inputs: { name: "hubspot-prod-dispatcher", location: REGION, role: "roles/run.invoker", member: MEMBERS.push },
+    },
+    attachment: {
+      type: "gcp:compute/serviceAttachment:ServiceAttachment",
+      name: "psc-attachment",
+      inputs: {
+        name: "hubspot-prod-psc",
+        region: REGION,
+        connectionPreference: "ACCEPT_MANUAL",
+        consumerAcceptLists: [{ projectIdOrNum: "acme-integrations", connectionLimit: 10 }],
+        enableProxyProtocol: false,
+        natSubnets: ["psc-nat"],
+        targetService: "forwarding-rule",
+      },
+    },
+    forwardingRule: {
+      type: "gcp:compute/forwardingRule:ForwardingRule",
+      name: "psc-forwarding-rule",
+      inputs: {
+        name: "hubspot-prod-psc-fr",
+        region: REGION,
+        labels: labels("psc"),
+        loadBalancingScheme: "INTERNAL_MANAGED",
+      },
+    },
+    webhookSettings: {
+      type: "pulumi-nodejs:dynamic/hubspot:WebhookSettings",
+      name: "webhook-settings",
+      inputs: { appId: "1234567", targetUrl: WEBHOOK_URL, maxConcurrentRequests: 10 },
+    },
+    dealCreation: {
+      type: "pulumi-nodejs:dynamic/hubspot:WebhookSubscription",
+      name: "sub-deal-creation",
+      inputs: { appId: "1234567", eventType: "deal.creation", active: true },
+    },
+    dealStage: {
+      type: "pulumi-nodejs:dynamic/hubspot:WebhookSubscription",
+      name: "sub-deal-dealstage",
+      inputs: { appId: "1234567", eventType: "deal.propertyChange", propertyName: "dealstage", active: true },
+    },
+  } satisfies Record<string, ResourceInputs>;
+}
+
+export type StackInputs = ReturnType<typeof stackInputs>;
+
+/** The compliant stack, after `edit` changed some inputs, as planned resources. */
+export function buildStack(edit: (stack: StackInputs) => void = () => undefined): PlannedResource[] {
+  const stack = stackInputs();
+  edit(stack);
+  return Object.values(stack).map((r: ResourceInputs) => planned(r.type, r.name, r.inputs));
+}
+
+/** One resource of the compliant stack, after `edit`, as a planned resource. */
+export function one<K extends keyof StackInputs>(
+  key: K,
+  edit: (inputs: StackInputs[K]["inputs"]) => void = () => undefined,
+): PlannedResource {
+  const resource: ResourceInputs = stackInputs()[key];
+  edit(resource.inputs as StackInputs[K]["inputs"]);
+  return planned(resource.type, resource.name, resource.inputs);
+}
