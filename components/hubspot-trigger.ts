@@ -8,6 +8,7 @@ import { TriggerIdentity } from "./identity";
 import { ListenerService } from "./listener-service";
 import { deterministicRunUrl, resourceNames, SUFFIX_BYTES } from "./naming";
 import { PrivateServiceConnect } from "./private-service-connect";
+import { HubSpotRegistration, subscriptionsFromTriggers } from "./hubspot";
 import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
 
@@ -15,10 +16,11 @@ export const WEBHOOK_PATH = "/webhooks/hubspot";
 export const PUSH_PATH = "/pubsub/push";
 
 /**
- * The validated stack config minus HubSpot registration (wired separately, see components/hubspot/), plus the
- * runtime knobs the config does not carry.
+ * The validated stack config, plus the runtime knobs the config does not carry. Without `registration` nothing is
+ * registered in HubSpot (a library user wiring `HubSpotRegistration` themselves).
  */
 export type HubSpotTriggerArgs = Omit<StackConfig, "registration"> & {
+  registration?: StackConfig["registration"];
   /** Longest integration execution the dispatcher waits for, seconds (default 120): sets the push ack deadline. */
   executionTimeoutSeconds?: number;
   /** Concurrent executions per dispatcher instance (default 50, Application Integration's per-project limit). */
@@ -31,6 +33,19 @@ export type HubSpotTriggerArgs = Omit<StackConfig, "registration"> & {
 export interface SecretOutput {
   secret: string;
   version: string;
+}
+
+/** How the webhook URL reached HubSpot, and the seed's subscription status (Creating / Active / Error). */
+export interface RegistrationOutput {
+  mode: string;
+  status: string;
+  statusMessage: string;
+  /** HubSpot subscription ids by "eventType[/propertyName]" (api mode). */
+  subscriptionIds: Record<string, string>;
+  /** project mode: the webhooks-hsmeta.json document for `hs project upload`. */
+  hsmeta?: string;
+  /** manual mode: the exact steps to follow in HubSpot's UI. */
+  manualSteps?: string[];
 }
 
 export interface TriggerOutput {
@@ -70,6 +85,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     accessToken?: SecretOutput;
   }>;
   readonly triggers: pulumi.Output<TriggerOutput[]>;
+  /** Undefined when the args carry no `registration`. */
+  readonly registrationStatus?: pulumi.Output<RegistrationOutput>;
 
   readonly identity: TriggerIdentity;
   readonly secretStore: TriggerSecrets;
@@ -77,6 +94,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly eventBus: EventBus;
   readonly services: ListenerService;
   readonly privateServiceConnect?: PrivateServiceConnect;
+  readonly registration?: HubSpotRegistration;
 
   constructor(name: string, args: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:index:HubSpotTrigger", name, {}, opts);
@@ -293,7 +311,39 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       ),
     );
 
+    if (args.registration) {
+      const registration = args.registration;
+      this.registration = new HubSpotRegistration(
+        `${name}-hubspot`,
+        {
+          mode: registration.mode,
+          appId: registration.appId,
+          webhookUrl: this.webhookUrl,
+          readyzUrl: this.webhookUrl.apply((url) => new URL("/readyz", url).toString()),
+          subscriptions: subscriptionsFromTriggers(args.triggers),
+          maxConcurrentRequests: registration.maxConcurrentRequests,
+          retainOnDelete: registration.retainOnDelete,
+          apiVersion: registration.apiVersion,
+          credential: registration.credential,
+          projectUid: `${args.connectionName}-webhooks`,
+        },
+        child,
+      );
+      const r = this.registration;
+      this.registrationStatus = pulumi
+        .all([r.status, r.statusMessage, r.subscriptionIds, r.hsmeta, r.manualSteps])
+        .apply(([status, statusMessage, subscriptionIds, hsmeta, manualSteps]) => ({
+          mode: registration.mode,
+          status,
+          statusMessage,
+          subscriptionIds,
+          ...(hsmeta !== undefined && { hsmeta }),
+          ...(manualSteps !== undefined && { manualSteps }),
+        }));
+    }
+
     this.registerOutputs({
+      registration: this.registrationStatus,
       webhookUrl: this.webhookUrl,
       eventsTopic: this.eventsTopic,
       deadLetterTopic: this.deadLetterTopic,

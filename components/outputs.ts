@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { HubSpotTrigger, SecretOutput, TriggerOutput } from "./hubspot-trigger";
+import type { HubSpotTrigger, RegistrationOutput, SecretOutput, TriggerOutput } from "./hubspot-trigger";
 
 /**
  * The stack outputs contract of `infra/index.ts`, as other stacks read it through `StackReference`. Plain names,
@@ -16,6 +16,8 @@ export interface StackOutputs {
   serviceAttachment?: string;
   secrets: { clientSecret: SecretOutput; previousClientSecret?: SecretOutput; accessToken?: SecretOutput };
   triggers: TriggerOutput[];
+  /** How the webhook URL reached HubSpot and the subscription status (Creating / Active / Error). */
+  registration?: RegistrationOutput;
 }
 
 /** Output names every stack has (serviceAttachment only with Private Service Connect). */
@@ -29,6 +31,7 @@ export const STACK_OUTPUT_NAMES = [
   "serviceAttachment",
   "secrets",
   "triggers",
+  "registration",
 ] as const satisfies readonly (keyof StackOutputs)[];
 
 /** The outputs of one `HubSpotTrigger`, keyed as the stack exports them. */
@@ -43,5 +46,6 @@ export function stackOutputs(trigger: HubSpotTrigger): { [K in keyof StackOutput
     serviceAttachment: trigger.serviceAttachment ?? pulumi.output(undefined),
     secrets: trigger.secrets,
     triggers: trigger.triggers,
+    registration: trigger.registrationStatus ?? pulumi.output(undefined),
   };
 }

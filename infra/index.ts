@@ -16,3 +16,4 @@ export const dispatcherUrl = outputs.dispatcherUrl;
 export const serviceAttachment = outputs.serviceAttachment;
 export const secrets = outputs.secrets;
 export const triggers = outputs.triggers;
+export const registration = outputs.registration;

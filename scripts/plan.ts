@@ -1,12 +1,21 @@
 /**
  * `npm run plan -- [--stack dev] [--json] [--config-file PATH]`: what `pulumi up` would create, computed offline
- * under Pulumi's mock engine (no CLI, no credentials). Exit 1 on invalid config, with every problem on stderr.
+ * under Pulumi's mock engine (no CLI, no credentials), then the policy pack on it with the environment's policy
+ * config (policies/config/<env>.json), as `pulumi preview --policy-pack policies` would. Exit 1 on invalid config
+ * (every problem on stderr) or on a mandatory policy violation.
  */
 import { parseArgs } from "node:util";
 import { ConfigValidationError } from "../infra/config/problems";
 import { renderPlan } from "../infra/offline/render";
 import { planStack } from "../infra/offline/run-program";
 import { StackFileError } from "../infra/offline/stack-file";
+import {
+  evaluatePolicies,
+  formatViolations,
+  fromPlanResources,
+  hasMandatoryViolations,
+  loadPolicyConfig,
+} from "../policies/offline";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--json] [--config-file PATH] [--program PATH]";
 
@@ -38,13 +47,35 @@ async function main(): Promise<void> {
   if (values.json) console.log = (...args: unknown[]) => console.error(...args);
   process.on("unhandledRejection", fail);
   const plan = await planStack({ stack: values.stack, configFile: values["config-file"], program: values.program });
+  const violations = evaluatePolicies(
+    fromPlanResources(plan.stack, plan.project, plan.resources),
+    loadPolicyConfig(plan.environment),
+  );
+  // A dynamic resource's `__provider` input is its serialized provider code (tens of KB): not something to review.
+  const resources = plan.resources.map(({ type, name, parent, inputs }) => {
+    const { __provider: code, ...rest } = inputs;
+    return {
+      type,
+      name,
+      parent,
+      inputs: code === undefined ? rest : { ...rest, __provider: "[dynamic provider code]" },
+    };
+  });
   const text = values.json
-    ? JSON.stringify({ resources: plan.resources, outputs: plan.outputs }, null, 2)
-    : renderPlan(plan);
+    ? JSON.stringify(
+        { resources, outputs: plan.outputs, policy: { environment: plan.environment, violations } },
+        null,
+        2,
+      )
+    : `${renderPlan(plan)}\n\n${formatViolations(violations)}`;
   process.stdout.write(`${text}\n`);
+  if (hasMandatoryViolations(violations)) {
+    process.stderr.write("plan blocked: mandatory policy violations (see above)\n");
+    process.exitCode = 1;
+  }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => fail(error),
 );

@@ -7,7 +7,7 @@
  *     stack       stack name, default "dev" (reads Pulumi.<stack>.yaml unless configFile is given)
  *     configFile  plan an arbitrary stack file
  *     program     module to run, default infra/index.ts
- *   Plan.resources  [{type, name, parent, inputs}] in registration order, the stack resource excluded; parent is
+ *   Plan.resources  [{type, name, parent, inputs, outputs}] in registration order, the stack resource excluded; parent is
  *                   "<type>::<name>" of the parent resource (the stack for top-level resources)
  *   Plan.outputs    the stack outputs
  *   Secret values appear only as "[secret]" in both, whether wrapped as secrets or equal to a known secret value.
@@ -16,6 +16,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "../config/problems";
+import { environmentFromStack } from "../config/validate";
 import { OFFLINE_PROJECT, RecordingMocks } from "./mocks";
 import { scrubSecrets } from "./scrub";
 import { loadStackFile, REPO_ROOT, type StackFile } from "./stack-file";
@@ -25,11 +26,15 @@ export interface PlannedResource {
   name: string;
   parent: string | null;
   inputs: Record<string, unknown>;
+  /** What the provider would return (inputs plus computed values such as emails and URLs): for stack policies. */
+  outputs: Record<string, unknown>;
 }
 
 export interface Plan {
   stack: string;
   project: string;
+  /** The stack's `environment` (its `env` label): selects the policy config of the environment. */
+  environment: string;
   placeholders: string[];
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
@@ -137,9 +142,15 @@ export async function planStack(options: PlanOptions = {}): Promise<Plan> {
       name: r.name,
       parent: parents.get(resourceId(r.type, r.name)) ?? null,
       inputs: r.inputs,
+      outputs: r.state,
     }));
   const outputs = (await resolveOutputs(programExports)) as Record<string, unknown>;
-  return scrubSecrets({ stack, project, placeholders: stackFile.placeholders, resources, outputs }, secrets);
+  const configured = stackFile.config[`${PROJECT_NAME}:environment`];
+  const environment = typeof configured === "string" && configured ? configured : environmentFromStack(stack);
+  return scrubSecrets(
+    { stack, project, environment, placeholders: stackFile.placeholders, resources, outputs },
+    secrets,
+  );
 }
 
 export { ConfigValidationError };

@@ -239,3 +239,64 @@ describe("component input checks", () => {
     assert.equal(env.plain.EXECUTION_TIMEOUT_MS, "60000");
   });
 });
+
+describe("HubSpotTrigger registration wiring", () => {
+  beforeEach(() => mocks.reset());
+
+  const registration = (mode: "api" | "project" | "manual") => ({
+    mode,
+    appId: mode === "api" ? "1234567" : undefined,
+    maxConcurrentRequests: 10,
+    retainOnDelete: false,
+    apiVersion: "v3" as const,
+  });
+
+  it("registers the listener's webhook URL and one HubSpot subscription per event type and property", async () => {
+    const args = triggerArgs({ registration: registration("api") });
+    const component = new HubSpotTrigger("hs", args);
+    const status = await resolve(component.registrationStatus!);
+    const webhookUrl = await resolve(component.webhookUrl);
+    const settings = mocks.ofType("pulumi-nodejs:dynamic/hubspot:WebhookSettings");
+    assert.equal(settings.length, 1);
+    assert.equal(settings[0].inputs.targetUrl, webhookUrl);
+    assert.equal(settings[0].inputs.readyzUrl, new URL("/readyz", webhookUrl).toString());
+    const subscriptions = mocks
+      .ofType("pulumi-nodejs:dynamic/hubspot:WebhookSubscription")
+      .map((s) => [s.inputs.eventType, s.inputs.propertyName ?? null].join("/"))
+      .sort();
+    const expected = args.triggers
+      .flatMap((t) =>
+        t.eventTypes.flatMap((type) =>
+          type.endsWith(".propertyChange") ? t.propertyNames.map((p) => `${type}/${p}`) : [`${type}/`],
+        ),
+      )
+      .sort();
+    assert.deepEqual(subscriptions, [...new Set(expected)]);
+    assert.equal(status.mode, "api");
+    assert.equal(status.status, "Creating");
+  });
+
+  it("renders the developer-platform file in project mode and creates no HubSpot resource", async () => {
+    const component = new HubSpotTrigger("hs", triggerArgs({ registration: registration("project") }));
+    const status = await resolve(component.registrationStatus!);
+    const hsmeta = JSON.parse(String(status.hsmeta)) as { type: string; config: { settings: { targetUrl: string } } };
+    assert.equal(hsmeta.type, "webhooks");
+    assert.equal(hsmeta.config.settings.targetUrl, await resolve(component.webhookUrl));
+    assert.equal(mocks.ofType("pulumi-nodejs:dynamic/hubspot:WebhookSubscription").length, 0);
+  });
+
+  it("gives manual steps that name the webhook URL in manual mode", async () => {
+    const component = new HubSpotTrigger("hs", triggerArgs({ registration: registration("manual") }));
+    const status = await resolve(component.registrationStatus!);
+    const webhookUrl = await resolve(component.webhookUrl);
+    assert.ok(status.manualSteps?.some((step) => step.includes(webhookUrl)));
+  });
+
+  it("registers nothing without a registration argument", async () => {
+    const component = new HubSpotTrigger("hs", triggerArgs());
+    await resolve(component.webhookUrl); // every registration of the tree has reached the mocks by then
+    assert.ok(mocks.ofType("hubspot-trigger:listener:ListenerService").length > 0);
+    assert.equal(component.registrationStatus, undefined);
+    assert.equal(mocks.ofType("hubspot-trigger:hubspot:HubSpotRegistration").length, 0);
+  });
+});

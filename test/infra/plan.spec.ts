@@ -130,7 +130,7 @@ describe("offline plan (npm run plan)", function () {
   it("prints only JSON of the documented shape on stdout with --json", () => {
     assert.equal(devJson.code, 0, devJson.stderr);
     const json = JSON.parse(devJson.stdout) as PlanJson;
-    assert.deepEqual(Object.keys(json).sort(), ["outputs", "resources"]);
+    assert.deepEqual(Object.keys(json).sort(), ["outputs", "policy", "resources"]);
     for (const resource of json.resources) {
       assert.deepEqual(Object.keys(resource).sort(), ["inputs", "name", "parent", "type"]);
     }

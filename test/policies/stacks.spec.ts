@@ -1,7 +1,7 @@
 // The pack on the repository's real stacks, planned offline by `scripts/plan.ts` in a child process (the plan replaces
 // Pulumi's process-wide mock runtime, which this mocha process already uses).
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import {
   evaluatePolicies,
@@ -14,14 +14,24 @@ import {
 const ROOT = path.resolve(__dirname, "../..");
 const BAD_POLICY_STACK = "test/fixtures/policy-stacks/Pulumi.bad-policy.yaml";
 
-function plan(args: string[]): PlanListedResource[] {
-  const stdout = execFileSync(process.execPath, [require.resolve("tsx/cli"), "scripts/plan.ts", "--json", ...args], {
+interface PlanRun {
+  status: number | null;
+  resources: PlanListedResource[];
+  /** What `npm run plan` itself reported: the same evaluator, with the stack's own environment. */
+  violations: PolicyViolation[];
+}
+
+function plan(args: string[]): PlanRun {
+  const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), "scripts/plan.ts", "--json", ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
     maxBuffer: 64 * 1024 * 1024,
   });
-  return (JSON.parse(stdout) as { resources: PlanListedResource[] }).resources;
+  const json = JSON.parse(run.stdout) as {
+    resources: PlanListedResource[];
+    policy: { violations: PolicyViolation[] };
+  };
+  return { status: run.status, resources: json.resources, violations: json.policy.violations };
 }
 
 function evaluate(listed: PlanListedResource[], stack: string, environment: string): PolicyViolation[] {
@@ -47,11 +57,25 @@ describe("policies on the repository's stacks (offline plan)", function () {
   let prod: PolicyViolation[];
   let bad: PolicyViolation[];
 
+  let runs: Record<"prod" | "dev" | "bad", PlanRun>;
+
   before(() => {
-    prodPlan = plan(["--stack", "prod"]);
+    runs = {
+      prod: plan(["--stack", "prod"]),
+      dev: plan(["--stack", "dev"]),
+      bad: plan(["--config-file", BAD_POLICY_STACK]),
+    };
+    prodPlan = runs.prod.resources;
     prod = evaluate(prodPlan, "prod", "prod");
-    dev = evaluate(plan(["--stack", "dev"]), "dev", "dev");
-    bad = evaluate(plan(["--config-file", BAD_POLICY_STACK]), "bad-policy", "prod");
+    dev = evaluate(runs.dev.resources, "dev", "dev");
+    bad = evaluate(runs.bad.resources, "bad-policy", "prod");
+  });
+
+  it("npm run plan reports the same violations and exits 1 only for the bad fixture", () => {
+    assert.deepEqual([runs.prod.status, runs.dev.status, runs.bad.status], [0, 0, 1]);
+    assert.deepEqual(brief(runs.prod.violations), brief(prod));
+    assert.deepEqual(brief(runs.dev.violations), brief(dev));
+    assert.deepEqual(brief(runs.bad.violations), brief(bad));
   });
 
   it("prod has no violation at all", () => {
