@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EventType, StackConfig } from "../infra/config-types";
+import { capacityWarnings, dispatcherSizing } from "./capacity";
 import { DeadLetterQueue } from "./dead-letter";
 import { EventBus } from "./event-bus";
 import { TriggerIdentity } from "./identity";
@@ -23,7 +24,7 @@ export type HubSpotTriggerArgs = Omit<StackConfig, "registration"> & {
   registration?: StackConfig["registration"];
   /** Longest integration execution the dispatcher waits for, seconds (default 120): sets the push ack deadline. */
   executionTimeoutSeconds?: number;
-  /** Concurrent executions per dispatcher instance (default 50, Application Integration's per-project limit). */
+  /** Concurrent executions per dispatcher instance; default: sized with the instance count to the project quota. */
   maxConcurrentExecutions?: number;
   /** Secret Manager user-managed replication regions; automatic replication when absent. */
   secretReplicaLocations?: string[];
@@ -176,6 +177,15 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     const publicUrl = pulumi.interpolate`${listenerUrl}${WEBHOOK_PATH}`;
     const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
+    const dispatcher = dispatcherSizing(args.scaling);
+    for (const warning of capacityWarnings({
+      expectedPortals: args.expectedPortals,
+      maxConcurrentRequests: args.registration?.maxConcurrentRequests ?? 10,
+      listener: args.scaling,
+    })) {
+      void pulumi.log.warn(warning, this);
+    }
+
     this.services = new ListenerService(
       `${name}-services`,
       {
@@ -205,7 +215,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         dispatcher: {
           serviceName: names.services.dispatcher,
           serviceAccountEmail: trigger.email,
-          scaling: args.scaling,
+          scaling: dispatcher.scaling,
           timeoutSeconds: ackDeadlineSeconds,
           dependsOn: present([secrets.accessToken?.access]),
           env: dispatcherEnv({
@@ -222,7 +232,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             integrationProject: project,
             integrationLocation: args.integration.location,
             executionTimeoutSeconds,
-            maxConcurrentExecutions: args.maxConcurrentExecutions ?? 50,
+            maxConcurrentExecutions: args.maxConcurrentExecutions ?? dispatcher.maxConcurrentExecutions,
             accessToken: secrets.accessToken,
             enrichment: args.enrichment,
           }),

@@ -142,6 +142,8 @@ export interface StackConfig {
   retry: RetryConfig;
   /** Pub/Sub ordering keys per HubSpot object. Default false. */
   messageOrdering: boolean;
+  /** Portals that install the HubSpot app (1 for a private app): sizes the capacity check. Default 1. */
+  expectedPortals: number;
   /** How long a listener instance remembers a dedupKey to suppress replays, seconds. Default 600. */
   dedupWindowSeconds: number;
   privateServiceConnect: PrivateServiceConnectConfig;

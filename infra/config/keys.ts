@@ -17,6 +17,7 @@ export const STRUCTURED_KEYS = [
   "retry",
   "messageOrdering",
   "dedupWindowSeconds",
+  "expectedPortals",
   "privateServiceConnect",
   "clientSecretRef",
   "previousClientSecretRef",

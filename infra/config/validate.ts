@@ -130,6 +130,11 @@ export function validateStackConfig(raw: RawStackConfig, context: ConfigContext)
       max: 86400,
       default: 600,
     }),
+    expectedPortals: readInteger(problems, ["expectedPortals"], v.expectedPortals, {
+      min: 1,
+      max: 1_000_000,
+      default: 1,
+    }),
     privateServiceConnect: readPrivateServiceConnect(
       problems,
       v.privateServiceConnect,

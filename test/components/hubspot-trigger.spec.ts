@@ -195,14 +195,15 @@ describe("HubSpotTrigger", () => {
       [dispatcher.name, "roles/run.invoker", `serviceAccount:${emails.push}`],
       [listener.name, "roles/run.invoker", "allUsers"],
     ]);
-    for (const [service, account] of [
-      [listener, emails.listener],
-      [dispatcher, emails.trigger],
+    // The dispatcher is sized to Application Integration's 50 concurrent executions: 5 instances x 10 (capacity.ts).
+    for (const [service, account, maxInstanceCount, concurrency] of [
+      [listener, emails.listener, 50, 80],
+      [dispatcher, emails.trigger, 5, 10],
     ] as const) {
       const template = service.template as Record<string, unknown>;
       assert.equal(template.serviceAccount, account);
-      assert.deepEqual(template.scaling, { minInstanceCount: 2, maxInstanceCount: 50 });
-      assert.equal(template.maxInstanceRequestConcurrency, 80);
+      assert.deepEqual(template.scaling, { minInstanceCount: 2, maxInstanceCount });
+      assert.equal(template.maxInstanceRequestConcurrency, concurrency);
       assert.equal(service.deletionProtection, false);
       const container = (template.containers as Record<string, unknown>[])[0];
       assert.equal(container.image, "europe-west1-docker.pkg.dev/acme/hubspot-trigger/listener:1.0.0");

@@ -18,6 +18,7 @@ export function triggerArgs(overrides: Partial<HubSpotTriggerArgs> = {}): HubSpo
   return {
     project: PROJECT,
     region: "europe-west1",
+    expectedPortals: 1,
     connectionName: "hubspot",
     environment: "test",
     labels: { team: "revops" },
