@@ -1,5 +1,6 @@
 // Realistic signed HubSpot deliveries for the benchmarks: 100-event batches (about 20 KB), v3 signatures with fresh
 // timestamps, every batch distinct (different occurredAt and ids) so the listener's replay cache never short-cuts one.
+// Ids are below 2^53 as HubSpot's are today unless `bigIds`: then every third object id needs the lossless parser.
 import { batchJson, EVENT_TYPES, sampleEvents } from "../listener/events/sample-events";
 import { signV3 } from "../listener/signature/sign";
 import type { PreparedRequest } from "./load-generator";
@@ -8,12 +9,19 @@ export const BENCH_SECRET = "bench-client-secret-0123456789";
 export const BENCH_PUBLIC_URL = "https://hubspot-listener.example.run.app/webhooks/hubspot";
 export const EVENTS_PER_BATCH = 100;
 
-export function prepareRequests(count: number, startMs = Date.now()): PreparedRequest[] {
+export function prepareRequests(
+  count: number,
+  options: { bigIds?: boolean; startMs?: number } = {},
+): PreparedRequest[] {
+  const startMs = options.startMs ?? Date.now();
   const requests: PreparedRequest[] = [];
   for (let index = 0; index < count; index++) {
     const now = startMs - index * 1000;
     const events = EVENT_TYPES.flatMap((type, typeIndex) =>
-      sampleEvents(type, Math.ceil(EVENTS_PER_BATCH / EVENT_TYPES.length), { now: now + typeIndex * 200 }),
+      sampleEvents(type, Math.ceil(EVENTS_PER_BATCH / EVENT_TYPES.length), {
+        now: now + typeIndex * 200,
+        bigIds: options.bigIds ?? false,
+      }),
     ).slice(0, EVENTS_PER_BATCH);
     const body = Buffer.from(batchJson(events));
     const timestamp = String(Date.now());

@@ -40,7 +40,7 @@ function rps(result: LoadResult): number {
   return (result.ok * 1000) / result.elapsedMs;
 }
 
-async function measure(name: string, description: string, server: Child, load: Child, seconds: number) {
+async function measure(name: string, description: string, server: Child, load: Child, seconds: number, bigIds = false) {
   const port = Number(server.hello.port);
   const job = (durationMs: number, targetRate: number): WorkerJob => ({
     port,
@@ -48,6 +48,7 @@ async function measure(name: string, description: string, server: Child, load: C
     durationMs,
     targetRate,
     batches: 3000,
+    bigIds,
   });
   await load.request<LoadResult>(job(Math.min(3000, seconds * 1000), 0)); // warm-up: JIT, connections, caches
   const max = await load.request<LoadResult>(job(seconds * 1000, 0));
@@ -100,6 +101,16 @@ async function main(): Promise<void> {
         env: { ...listenerEnv, LISTENER_SINK: "noop" },
       });
       results.push(await measure("listener-noop", "listener, no-op sink", server, load, seconds));
+      await server.stop();
+    }
+    if (wanted("listener-noop-bigids")) {
+      const server = await startChild(path.join(__dirname, "servers/listener-server.ts"), {
+        core: SERVER_CORE,
+        env: { ...listenerEnv, LISTENER_SINK: "noop" },
+      });
+      results.push(
+        await measure("listener-noop-bigids", "listener, no-op sink, ids > 2^53", server, load, seconds, true),
+      );
       await server.stop();
     }
     if (wanted("listener-pubsub")) {
