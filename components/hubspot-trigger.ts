@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EventType, StackConfig } from "../infra/config-types";
-import { capacityWarnings, dispatcherSizing } from "./capacity";
+import { capacityWarnings, dispatcherSizing, INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
 import { DeadLetterQueue } from "./dead-letter";
 import { EventBus } from "./event-bus";
 import { TriggerIdentity } from "./identity";
@@ -177,7 +177,10 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     const publicUrl = pulumi.interpolate`${listenerUrl}${WEBHOOK_PATH}`;
     const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
-    const dispatcher = dispatcherSizing(args.scaling);
+    const dispatcher = dispatcherSizing(
+      args.scaling,
+      args.integration.concurrentExecutions ?? INTEGRATION_CONCURRENT_EXECUTIONS,
+    );
     for (const warning of capacityWarnings({
       expectedPortals: args.expectedPortals,
       maxConcurrentRequests: args.registration?.maxConcurrentRequests ?? 10,

@@ -132,8 +132,11 @@ export interface StackConfig {
   labels: Record<string, string>;
   /** Container image of `listener/` (both roles). */
   image: string;
-  /** Default Application Integration and its location (default: region). */
-  integration: { name: string; location: string };
+  /**
+   * Default Application Integration, its location (default: region) and the project's concurrent-executions quota
+   * (Application Integration's default 50; raise it only after Google raised the quota), which sizes the dispatcher.
+   */
+  integration: { name: string; location: string; concurrentExecutions?: number };
   triggers: TriggerConfig[];
   /** Members granted roles/connectors.admin (seed: "Administrateur des connecteurs"), e.g. "group:platform@acme.com". */
   admins: string[];

@@ -9,6 +9,7 @@ import {
   readStringList,
   requireString,
 } from "./fields";
+import { INTEGRATION_CONCURRENT_EXECUTIONS } from "../../components/capacity";
 import { ALL_KEYS, type SecretKey, type StringKey, type StructuredKey } from "./keys";
 import { readPrivateServiceConnect } from "./network";
 import { describeValue, Problems } from "./problems";
@@ -85,7 +86,11 @@ export function validateStackConfig(raw: RawStackConfig, context: ConfigContext)
   });
   const image = requireString(problems, ["image"], v.image, IMAGE);
 
-  const integrationRaw = readObject(problems, ["integration"], v.integration, ["name", "location"]);
+  const integrationRaw = readObject(problems, ["integration"], v.integration, [
+    "name",
+    "location",
+    "concurrentExecutions",
+  ]);
   const integrationName = readString(problems, ["integration", "name"], integrationRaw.name, INTEGRATION_NAME);
   const integrationLocation =
     readString(problems, ["integration", "location"], integrationRaw.location, REGION) ?? region;
@@ -118,7 +123,16 @@ export function validateStackConfig(raw: RawStackConfig, context: ConfigContext)
     environment: environment ?? environmentFromStack(context.stack),
     labels: readLabels(problems, v.labels),
     image: image ?? "",
-    integration: { name: integrationName ?? "", location: integrationLocation },
+    integration: {
+      name: integrationName ?? "",
+      location: integrationLocation,
+      concurrentExecutions: readInteger(
+        problems,
+        ["integration", "concurrentExecutions"],
+        integrationRaw.concurrentExecutions,
+        { min: 1, max: 100_000, default: INTEGRATION_CONCURRENT_EXECUTIONS },
+      ),
+    },
     triggers,
     admins,
     scaling: readScaling(problems, v.scaling),

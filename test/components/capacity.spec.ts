@@ -26,6 +26,16 @@ describe("capacity model", () => {
     });
   });
 
+  it("gives the dispatchers more instances only when the project's execution quota was raised", () => {
+    const listener = { minInstances: 2, maxInstances: 50, concurrency: 80 };
+    assert.equal(dispatcherSizing(listener, 500).scaling.maxInstances, 50);
+    assert.equal(dispatcherSizing(listener, 5000).scaling.maxInstances, 50, "never more than the listener may run");
+    assert.deepEqual(dispatcherSizing(listener, 4), {
+      scaling: { minInstances: 1, maxInstances: 1, concurrency: 4 },
+      maxConcurrentExecutions: 4,
+    });
+  });
+
   it("warns with the setting to raise when the listener cannot hold every portal's deliveries", () => {
     assert.deepEqual(
       capacityWarnings({
@@ -67,5 +77,19 @@ describe("capacity model", () => {
       logged.some((line) => /5000 portal\(s\)/.test(line)),
       logged.join("\n"),
     );
+  });
+
+  it("is wired: a raised execution quota reaches the dispatcher's scaling", async () => {
+    mocks.reset();
+    const args = triggerArgs();
+    const trigger = new HubSpotTrigger("hs", {
+      ...args,
+      integration: { ...args.integration, concurrentExecutions: 200 },
+    });
+    await resolve(trigger.dispatcherUrl);
+    const dispatcher = recorded("gcp:cloudrunv2/service:Service", "hs-services-dispatcher").inputs as {
+      template: { scaling: { maxInstanceCount: number } };
+    };
+    assert.equal(dispatcher.template.scaling.maxInstanceCount, 200 / EXECUTIONS_PER_DISPATCHER);
   });
 });

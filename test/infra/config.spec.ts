@@ -66,7 +66,11 @@ describe("stack config validation", () => {
       assert.equal(config.registration.maxConcurrentRequests, 10);
       assert.equal(config.registration.apiVersion, "v3");
       assert.equal(config.registration.credential, undefined);
-      assert.deepEqual(config.integration, { name: "hubspot-crm-sync", location: "europe-west1" });
+      assert.deepEqual(config.integration, {
+        name: "hubspot-crm-sync",
+        location: "europe-west1",
+        concurrentExecutions: 50,
+      });
       assert.deepEqual(config.triggers, [
         {
           name: "deals",
@@ -314,6 +318,12 @@ describe("stack config validation", () => {
       change: (v) => (v.scaling = { maxInstances: 2.5 }),
       key: "hubspot-trigger:scaling.maxInstances",
       says: /not an integer; must be an integer from 1 to 1000/,
+    },
+    {
+      rule: "execution quota below 1",
+      change: (v) => (v.integration = { name: "hubspot-crm-sync", concurrentExecutions: 0 }),
+      key: "hubspot-trigger:integration.concurrentExecutions",
+      says: /0 is out of range; must be an integer from 1 to 100000/,
     },
     {
       rule: "dead letter attempts below 5",
