@@ -13,6 +13,7 @@ export interface DispatcherFigures {
   standInLatencyMs: number;
   dispatcherCap: number;
   connections: number;
+  backoffOnRefusalMs: number;
   executionsPerSecond: number;
   /** executions/s divided by what the stand-in can do (capacity / latency). */
   utilization: number;
@@ -29,7 +30,23 @@ export interface DispatcherFigures {
 
 const CAPACITY = 50;
 const LATENCY_MS = 100;
-const CONNECTIONS = 80;
+/** How the pushes arrive. */
+export interface PushPattern {
+  /** Pushes in flight: 80 is more than the dispatcher's cap of 50. */
+  connections: number;
+  /**
+   * Wait after a 429 before the next push on that connection. 0 is the worst case: every refused push is resent at
+   * once, so the dispatcher also answers thousands of 429s a second on its one core. Real Pub/Sub slows its push
+   * rate when answers are not successes (and Cloud Run, with concurrency = cap, queues instead of overfilling an
+   * instance), which a short backoff models.
+   */
+  backoffOnRefusalMs: number;
+}
+
+export const PUSH_PATTERNS: readonly PushPattern[] = [
+  { connections: 80, backoffOnRefusalMs: 0 },
+  { connections: 80, backoffOnRefusalMs: 20 },
+];
 
 function pushRequests(count: number): PreparedRequest[] {
   const requests: PreparedRequest[] = [];
@@ -72,7 +89,8 @@ function pushRequests(count: number): PreparedRequest[] {
   return requests;
 }
 
-export async function runDispatcherScenario(seconds: number): Promise<DispatcherFigures> {
+export async function runDispatcherScenario(seconds: number, pattern: PushPattern): Promise<DispatcherFigures> {
+  const { connections, backoffOnRefusalMs } = pattern;
   const standIn = await IntegrationStandIn.start({ latencyMs: LATENCY_MS, capacity: CAPACITY, record: false });
   const server = await startChild(path.join(__dirname, "servers/dispatcher-server.ts"), {
     core: 1,
@@ -99,7 +117,8 @@ export async function runDispatcherScenario(seconds: number): Promise<Dispatcher
     const requests = pushRequests(2000);
     const job = (durationMs: number) => ({
       port: Number(server.hello.port),
-      connections: CONNECTIONS,
+      connections,
+      backoffOnRefusalMs,
       durationMs,
       targetRate: 0,
       requests,
@@ -116,7 +135,8 @@ export async function runDispatcherScenario(seconds: number): Promise<Dispatcher
       standInCapacity: CAPACITY,
       standInLatencyMs: LATENCY_MS,
       dispatcherCap: CAPACITY,
-      connections: CONNECTIONS,
+      connections,
+      backoffOnRefusalMs,
       executionsPerSecond: Math.round(executionsPerSecond),
       utilization: Math.round((executionsPerSecond / ((CAPACITY * 1000) / LATENCY_MS)) * 1000) / 1000,
       standInPeakConcurrency: standIn.peakConcurrency,

@@ -16,6 +16,8 @@ export interface LoadJob {
   /** Requests per second to aim at across all connections; 0 = as fast as the server answers. */
   targetRate: number;
   requests: PreparedRequest[];
+  /** After a 429 or 503, this connection waits this long before its next request (push senders back off). */
+  backoffOnRefusalMs?: number;
 }
 
 export interface LoadResult {
@@ -65,6 +67,9 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       result.statusCounts[String(status)] = (result.statusCounts[String(status)] ?? 0) + 1;
       if (status >= 200 && status < 300) result.ok += 1;
       else result.errors += 1;
+      if (job.backoffOnRefusalMs && (status === 429 || status === 503)) {
+        await new Promise((r) => setTimeout(r, job.backoffOnRefusalMs));
+      }
     }
   };
   await Promise.all(Array.from({ length: job.connections }, worker));

@@ -9,7 +9,7 @@ import { percentile, type LoadResult } from "./load-generator";
 import type { WorkerJob } from "./load-worker";
 import { HAS_TASKSET, startChild, type Child } from "./processes";
 import { BENCH_PUBLIC_URL, BENCH_SECRET, EVENTS_PER_BATCH } from "./requests";
-import { runDispatcherScenario, type DispatcherFigures } from "./dispatcher-scenario";
+import { PUSH_PATTERNS, runDispatcherScenario, type DispatcherFigures } from "./dispatcher-scenario";
 import { createPubSub } from "../listener/shared/pubsub";
 import { findEmulator, PubSubEmulator } from "../test/support/pubsub-emulator";
 
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const wanted = (name: string) => only.size === 0 || only.has(name);
   const load = await startChild(path.join(__dirname, "load-worker.ts"), { core: LOAD_CORE });
   const results: ScenarioFigures[] = [];
-  let dispatcher: DispatcherFigures | undefined;
+  const dispatcher: DispatcherFigures[] = [];
   const notes: string[] = [];
   try {
     if (wanted("floor")) {
@@ -143,7 +143,9 @@ async function main(): Promise<void> {
         }
       }
     }
-    if (wanted("dispatcher")) dispatcher = await runDispatcherScenario(seconds);
+    if (wanted("dispatcher")) {
+      for (const pattern of PUSH_PATTERNS) dispatcher.push(await runDispatcherScenario(seconds, pattern));
+    }
   } finally {
     await load.stop();
   }
@@ -186,7 +188,20 @@ async function main(): Promise<void> {
     `\nratios: listener-noop/floor = ${report.ratios.listenerNoopToFloor ?? "n/a"}, ` +
       `listener-pubsub/floor = ${report.ratios.listenerPubSubToFloor ?? "n/a"}`,
   );
-  if (dispatcher) console.log(`dispatcher: ${JSON.stringify(dispatcher)}`);
+  if (dispatcher.length > 0) {
+    console.log(
+      `\n| dispatcher pushes in flight | backoff after 429 ms | executions/s | utilization of the stand-in | stand-in peak / capacity | ` +
+        `429s | lost | p50 ms | p99 ms | peak RSS MiB |`,
+    );
+    console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+    for (const d of dispatcher) {
+      console.log(
+        `| ${d.connections} | ${d.backoffOnRefusalMs} | ${d.executionsPerSecond} | ${d.utilization} | ${d.standInPeakConcurrency} / ` +
+          `${d.standInCapacity} | ${d.throttledByDispatcher} | ${d.lost} | ${d.p50Ms.toFixed(1)} | ` +
+          `${d.p99Ms.toFixed(1)} | ${d.peakRssMiB} |`,
+      );
+    }
+  }
   for (const note of notes) console.log(note);
   console.log(`\nwritten: ${path.relative(process.cwd(), file)}`);
 }

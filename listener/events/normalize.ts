@@ -22,7 +22,12 @@ type Change = (typeof CHANGES)[number];
 // Years 2000..9999 in ms: anything else is not an event time.
 const MIN_EPOCH_MS = 946_684_800_000;
 const MAX_EPOCH_MS = 253_402_300_799_999;
+// A decimal integer of at most 19 digits; only those are worth a BigInt bound check (a 900 KiB run of digits is not).
 const INT64_TEXT = /^-?\d{1,19}$/;
+const DECIMAL_TEXT = /^-?\d+$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_RULE = "the rule is an integer from -2^63 to 2^63-1";
 
 class Invalid extends Error {
   constructor(
@@ -33,12 +38,21 @@ class Invalid extends Error {
   }
 }
 
-/** int64 ids arrive as numbers (safe range) or, from the lossless parser, as decimal strings. */
+/**
+ * int64 ids arrive as numbers (safe range) or, from the lossless parser, as decimal strings. Nineteen digits do not
+ * make an int64 (2^63 has 19 too): a consumer storing the id as BIGINT would overflow, so the value is checked.
+ */
 function id(event: Record<string, unknown>, field: string): string {
   const value = event[field];
   if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
-  if (typeof value === "string" && INT64_TEXT.test(value)) return value;
-  throw new Invalid("invalid-event", `${field} is ${show(value)}; the rule is an integer`);
+  if (typeof value === "string" && DECIMAL_TEXT.test(value)) {
+    if (INT64_TEXT.test(value)) {
+      const integer = BigInt(value);
+      if (integer >= INT64_MIN && integer <= INT64_MAX) return value;
+    }
+    throw new Invalid("invalid-event", `${field} is ${show(value)}, beyond int64; ${INT64_RULE}`);
+  }
+  throw new Invalid("invalid-event", `${field} is ${show(value)}; ${INT64_RULE}`);
 }
 
 function optionalText(event: Record<string, unknown>, field: string): string | undefined {
@@ -51,8 +65,27 @@ function optionalText(event: Record<string, unknown>, field: string): string | u
 
 function show(value: unknown): string {
   if (value === undefined) return "missing";
-  const text = JSON.stringify(value);
+  const text = jsonText(value) ?? tooDeep(value);
   return text.length > 60 ? `${text.slice(0, 60)}...` : text;
+}
+
+/**
+ * `JSON.stringify(value)`, or undefined when the value is nested too deeply for it: V8's stringify recurses and
+ * throws a RangeError beyond about 8,000 levels, while our parsers accept any depth (a signed hostile body can hold
+ * 100,000). Such an event must become a dead letter with a reason, never a 500 that HubSpot retries for a day.
+ */
+export function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** Says what a value too deep for `jsonText` is, without walking it (walking it is what overflowed). */
+export function tooDeep(value: unknown): string {
+  return `${Array.isArray(value) ? "an array" : "an object"} nested too deeply to show`;
 }
 
 function eventKind(event: Record<string, unknown>): { objectType: ObjectType; change: Change } {

@@ -9,6 +9,7 @@
  * far below 2^53, so almost every delivery takes the fast path; a scan of the text for long digit runs (the previous
  * approach) cost more than the walk, because it read every byte of the body again.
  */
+import { isUtf8 } from "node:buffer";
 import { parse as parseLossless } from "lossless-json";
 
 export type ParseResult = { ok: true; events: unknown[] } | { ok: false; problem: string };
@@ -47,6 +48,9 @@ export function parseJsonLossless(text: string): unknown {
 }
 
 export function parseEventBatch(body: Buffer): ParseResult {
+  // RFC 8259 8.1: JSON between systems is UTF-8. Decoding invalid bytes would turn them into U+FFFD and publish a
+  // value HubSpot never sent (and overlong forms are a classic filter bypass), so the body is refused instead.
+  if (!isUtf8(body)) return { ok: false, problem: "body is not valid UTF-8; the rule is UTF-8 JSON (RFC 8259 8.1)" };
   let value: unknown;
   try {
     value = parseJsonLossless(body.toString("utf8"));

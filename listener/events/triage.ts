@@ -3,10 +3,13 @@
  * in, and nothing is remembered here (the caller remembers keys only after Pub/Sub acknowledged them).
  */
 import type { ConnectorEventPayload } from "../shared/connector-event-payload";
-import { normalizeEvent, type RejectReason } from "./normalize";
+import { jsonText, normalizeEvent, tooDeep, type RejectReason } from "./normalize";
 
 export interface RejectedEvent {
-  /** The event's JSON as parsed (integers beyond 2^53 as strings). */
+  /**
+   * The event's JSON as parsed (integers beyond 2^53 as strings); for an event nested too deeply to serialize, only a
+   * JSON string saying so (the event itself cannot be kept).
+   */
   data: Buffer;
   reason: RejectReason;
   reasonDetail: string;
@@ -31,7 +34,7 @@ export function triageBatch(
     const result = normalizeEvent(raw, receivedAt);
     if (!result.ok) {
       batch.rejected.push({
-        data: Buffer.from(JSON.stringify(raw) ?? "null"),
+        data: Buffer.from(jsonText(raw) ?? JSON.stringify(tooDeep(raw))),
         reason: result.reason,
         reasonDetail: result.detail,
       });

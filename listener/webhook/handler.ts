@@ -1,8 +1,9 @@
 /**
  * The listener's HTTP handler (Node glue only: the checks themselves live in signature/, events/ and sinks/).
  * Reads top to bottom as a request's life:
- *   not ours (404/405) -> headers (415 wrong Content-Type, 401 no signature) -> body (413 over the limit)
- *   -> verify (401; the body never says why, the log does) -> parse (400 not a JSON array)
+ *   two Hosts (400) -> not ours (404/405) -> headers (415 wrong Content-Type, 401 no signature)
+ *   -> body (413 over the limit) -> verify (401; the body never says why, the log does)
+ *   -> parse (400 not UTF-8, not a JSON array)
  *   -> normalize (malformed events become dead letters) -> drop replays -> publish -> 204,
  *   or 503 + Retry-After when any publish was not acknowledged (HubSpot retries; nothing is remembered).
  */
@@ -173,6 +174,18 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
         requestLogger().error("readiness check failed", { error });
         if (!res.headersSent) sendEmpty(res, 503);
       });
+      return;
+    }
+    // RFC 9112 3.2: more than one Host is answered 400. Node keeps the first, but the Host is part of the signed URI
+    // and a proxy may have routed on the other one: ambiguous, so not judged at all (connection: close, body unread).
+    const hosts = req.headersDistinct.host?.length ?? 0;
+    if (hosts > 1) {
+      sendJson(
+        res,
+        400,
+        { error: `request has ${hosts} Host headers; the rule is exactly one (RFC 9112 3.2)` },
+        { connection: "close" },
+      );
       return;
     }
     if (path !== WEBHOOK_PATH) return sendEmpty(res, 404);

@@ -190,6 +190,30 @@ describe("dispatcher against the Application Integration stand-in", () => {
     assert.equal((await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status, 204);
   });
 
+  it("logs refusals at the cap once per second with their count, not once per refusal", async () => {
+    const { url, logs } = await start({ maxConcurrentExecutions: 1 });
+    standIn.setLatency(500);
+    const running = post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await Promise.all(
+      Array.from({ length: 20 }, async () => (await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status),
+    );
+    assert.deepEqual(new Set(refused), new Set([429]));
+    assert.equal((await running).status, 204);
+    const lines = logs.filter((entry) => entry.outcome === "throttled");
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    assert.equal(lines[0]?.throttled, 1, "the first refusal is logged at once");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    standIn.setLatency(300);
+    const again = post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status, 429);
+    await again;
+    const after = logs.filter((entry) => entry.outcome === "throttled");
+    assert.equal(after.length, 2);
+    assert.equal(after[1]?.throttled, 20, "the next line counts the refusals it did not log");
+  });
+
   it("answers 400 to a malformed envelope and to a body that is not JSON", async () => {
     const { url } = await start();
     const bad = await post(`${url}/pubsub/push`, {

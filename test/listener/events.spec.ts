@@ -68,6 +68,25 @@ describe("listener events", () => {
       const nothing = parseEventBatch(Buffer.from("null"));
       assert.ok(!nothing.ok && /null/.test(nothing.problem));
     });
+
+    it("refuses a body that is not valid UTF-8 rather than decoding it to U+FFFD; valid multi-byte text is kept", () => {
+      const withValue = (bytes: number[]) =>
+        Buffer.concat([Buffer.from('[{"propertyValue":"'), Buffer.from(bytes), Buffer.from('"}]')]);
+      // A stray 0xFF, an overlong '/', a UTF-8-encoded lone surrogate, a truncated 3-byte sequence.
+      for (const bytes of [
+        [0x61, 0xff, 0x62],
+        [0xc0, 0xaf],
+        [0xed, 0xa0, 0x80],
+        [0xe2, 0x82],
+      ]) {
+        const parsed = parseEventBatch(withValue(bytes));
+        assert.ok(!parsed.ok, `accepted ${Buffer.from(bytes).toString("hex")}`);
+        assert.match(parsed.problem, /^body is not valid UTF-8; the rule is UTF-8 JSON/);
+      }
+      const valid = parseEventBatch(withValue([...Buffer.from("é€😀")]));
+      assert.ok(valid.ok);
+      assert.deepEqual(valid.events, [{ propertyValue: "é€😀" }]);
+    });
   });
 
   describe("normalize", () => {
@@ -165,6 +184,35 @@ describe("listener events", () => {
       }
     });
 
+    it("accepts ids across the whole int64 range and rejects those beyond it, naming the field and the rule", () => {
+      for (const objectId of ["9223372036854775807", "-9223372036854775808", "9007199254740993"]) {
+        assert.equal(normalizeOk({ ...contactCreation, objectId }).objectId, objectId);
+      }
+      const beyond = ["9223372036854775808", "-9223372036854775809", "9999999999999999999", "1".repeat(20)];
+      for (const portalId of beyond) {
+        const result = normalizeEvent({ ...contactCreation, portalId }, RECEIVED_AT);
+        assert.ok(!result.ok, `accepted portalId ${portalId}`);
+        assert.equal(result.reason, "invalid-event");
+        assert.equal(
+          result.detail,
+          `portalId is "${portalId}", beyond int64; the rule is an integer from -2^63 to 2^63-1`,
+        );
+      }
+    });
+
+    it("describes a value too deep for JSON.stringify instead of throwing (dead letter, not a 500)", () => {
+      let deep: unknown = 1;
+      for (let level = 0; level < 20_000; level++) deep = { a: deep };
+      assert.throws(() => JSON.stringify(deep), RangeError, "the fixture is no longer too deep for JSON.stringify");
+      const result = normalizeEvent({ ...contactCreation, propertyValue: deep }, RECEIVED_AT);
+      assert.ok(!result.ok);
+      assert.equal(result.detail, "propertyValue is an object nested too deeply to show; the rule is a string");
+      // A nested value JSON.stringify can write is still shown as JSON (cut at 60 characters).
+      const shallow = normalizeEvent({ ...contactCreation, propertyValue: [[[1]]] }, RECEIVED_AT);
+      assert.ok(!shallow.ok);
+      assert.equal(shallow.detail, "propertyValue is [[[1]]]; the rule is a string");
+    });
+
     it("produces payloads the published JSON Schema accepts, for every sample type and shape", () => {
       for (const type of EVENT_TYPES) {
         for (const generic of [false, true]) {
@@ -252,6 +300,23 @@ describe("listener events", () => {
       assert.deepEqual(
         batch.rejected.map((letter) => [letter.reason, letter.data.toString()]),
         [["invalid-event", '"junk"']],
+      );
+    });
+
+    it("dead-letters an event too deep to re-serialize with a reason and a JSON description, without throwing", () => {
+      let deep: unknown = [];
+      for (let level = 0; level < 20_000; level++) deep = [deep];
+      const batch = triageBatch([deep, contactCreation], RECEIVED_AT, () => false);
+      assert.equal(batch.fresh.length, 1);
+      assert.deepEqual(
+        batch.rejected.map((letter) => [letter.reason, letter.reasonDetail, JSON.parse(letter.data.toString())]),
+        [
+          [
+            "invalid-event",
+            "event is an array nested too deeply to show; the rule is a JSON object",
+            "an array nested too deeply to show",
+          ],
+        ],
       );
     });
   });
