@@ -12,7 +12,21 @@
 import { isUtf8 } from "node:buffer";
 import { parse as parseLossless } from "lossless-json";
 
-export type ParseResult = { ok: true; events: unknown[] } | { ok: false; problem: string };
+/**
+ * Levels of nesting an event may have: HubSpot's events are flat objects (depth 1). A deeper event would be published
+ * inside `raw`, and beyond about 8,000 levels `JSON.stringify` throws in the sink: a 503 HubSpot would retry for a
+ * day. So events deeper than this are dead-lettered instead (triage), whatever field carries the depth.
+ */
+export const MAX_EVENT_DEPTH = 32;
+
+export type ParseResult =
+  | {
+      ok: true;
+      events: unknown[];
+      /** Some value is nested deeper than an event may be: triage must check each event's depth. */
+      nestedTooDeep: boolean;
+    }
+  | { ok: false; problem: string };
 
 const INTEGER = /^-?\d+$/;
 
@@ -24,27 +38,76 @@ function parseNumber(text: string): number | string {
   return Number(text);
 }
 
-/** True when a number in `value` may have lost digits: an integer-valued number outside the safe range. */
-function holdsUnsafeInteger(value: unknown): boolean {
-  // Iterative, not recursive: a hostile body nested 100,000 deep must not overflow the stack here.
+interface Scan {
+  /** A number that may have lost digits: an integer-valued number outside the safe range. */
+  unsafeInteger: boolean;
+  /** Deepest nesting of arrays and objects (a scalar is 0, `[]` is 1). */
+  depth: number;
+}
+
+/** One pass over a parsed value for both questions the fast path asks. */
+function scan(value: unknown): Scan {
+  // Iterative, not recursive: a hostile body nested 100,000 deep must not overflow the stack here. Two parallel
+  // stacks rather than one of pairs: no allocation per value on the hot path.
   const pending: unknown[] = [value];
+  const levels: number[] = [0];
+  const result: Scan = { unsafeInteger: false, depth: 0 };
   while (pending.length > 0) {
     const item = pending.pop();
+    const level = levels.pop() ?? 0;
     if (typeof item === "number") {
-      if (Number.isInteger(item) && !Number.isSafeInteger(item)) return true;
-    } else if (Array.isArray(item)) {
-      for (const element of item) pending.push(element);
+      if (Number.isInteger(item) && !Number.isSafeInteger(item)) result.unsafeInteger = true;
     } else if (item !== null && typeof item === "object") {
-      for (const key in item) pending.push((item as Record<string, unknown>)[key]);
+      if (level + 1 > result.depth) result.depth = level + 1;
+      if (Array.isArray(item)) {
+        for (const element of item) {
+          pending.push(element);
+          levels.push(level + 1);
+        }
+      } else {
+        for (const key in item) {
+          pending.push((item as Record<string, unknown>)[key]);
+          levels.push(level + 1);
+        }
+      }
     }
   }
-  return false;
+  return result;
+}
+
+/** True when `value` nests arrays and objects more than `max` levels deep; stops at the first such level. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  return scanDepthUpTo(value, max + 1) > max;
+}
+
+function scanDepthUpTo(value: unknown, limit: number): number {
+  const pending: unknown[] = [value];
+  const levels: number[] = [0];
+  let deepest = 0;
+  while (pending.length > 0) {
+    const item = pending.pop();
+    const level = levels.pop() ?? 0;
+    if (item === null || typeof item !== "object") continue;
+    deepest = Math.max(deepest, level + 1);
+    if (deepest >= limit) return deepest;
+    const children = Array.isArray(item) ? item : Object.values(item as Record<string, unknown>);
+    for (const child of children) {
+      pending.push(child);
+      levels.push(level + 1);
+    }
+  }
+  return deepest;
+}
+
+function parseScanned(text: string): { value: unknown; depth: number } {
+  const fast: unknown = JSON.parse(text);
+  const { unsafeInteger, depth } = scan(fast);
+  return { value: unsafeInteger ? parseLossless(text, null, parseNumber) : fast, depth };
 }
 
 /** JSON text -> value, with unsafe integers as strings. Throws SyntaxError on invalid JSON. */
 export function parseJsonLossless(text: string): unknown {
-  const fast: unknown = JSON.parse(text);
-  return holdsUnsafeInteger(fast) ? parseLossless(text, null, parseNumber) : fast;
+  return parseScanned(text).value;
 }
 
 export function parseEventBatch(body: Buffer): ParseResult {
@@ -52,14 +115,16 @@ export function parseEventBatch(body: Buffer): ParseResult {
   // value HubSpot never sent (and overlong forms are a classic filter bypass), so the body is refused instead.
   if (!isUtf8(body)) return { ok: false, problem: "body is not valid UTF-8; the rule is UTF-8 JSON (RFC 8259 8.1)" };
   let value: unknown;
+  let depth: number;
   try {
-    value = parseJsonLossless(body.toString("utf8"));
+    ({ value, depth } = parseScanned(body.toString("utf8")));
   } catch (error) {
     return { ok: false, problem: `body is not valid JSON (${(error as Error).message})` };
   }
   if (!Array.isArray(value))
     return { ok: false, problem: `body is ${describe(value)}; the rule is a JSON array of events` };
-  return { ok: true, events: value };
+  // The batch array is one level above its events.
+  return { ok: true, events: value, nestedTooDeep: depth > MAX_EVENT_DEPTH + 1 };
 }
 
 function describe(value: unknown): string {

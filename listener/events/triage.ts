@@ -4,6 +4,7 @@
  */
 import type { ConnectorEventPayload } from "../shared/connector-event-payload";
 import { jsonText, normalizeEvent, tooDeep, type RejectReason } from "./normalize";
+import { MAX_EVENT_DEPTH, nestedDeeperThan } from "./parse";
 
 export interface RejectedEvent {
   /**
@@ -28,10 +29,19 @@ export function triageBatch(
   events: readonly unknown[],
   receivedAt: string,
   isReplay: (dedupKey: string) => boolean,
+  /** The parser saw nesting deeper than an event may have (`ParseResult.nestedTooDeep`): check each event. */
+  checkDepth = false,
 ): TriagedBatch {
   const batch: TriagedBatch = { fresh: [], rejected: [], keys: new Set(), replays: 0 };
   for (const raw of events) {
-    const result = normalizeEvent(raw, receivedAt);
+    const result =
+      checkDepth && nestedDeeperThan(raw, MAX_EVENT_DEPTH)
+        ? ({
+            ok: false,
+            reason: "invalid-event",
+            detail: `event is nested more than ${MAX_EVENT_DEPTH} levels deep; the rule is a flat HubSpot event object`,
+          } as const)
+        : normalizeEvent(raw, receivedAt);
     if (!result.ok) {
       batch.rejected.push({
         data: Buffer.from(jsonText(raw) ?? JSON.stringify(tooDeep(raw))),

@@ -110,7 +110,12 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
       rejected: deadLetters,
       keys,
       replays,
-    } = triageBatch(parsed.events, new Date(clock).toISOString(), (key) => replayCache.has(key, clock));
+    } = triageBatch(
+      parsed.events,
+      new Date(clock).toISOString(),
+      (key) => replayCache.has(key, clock),
+      parsed.nestedTooDeep,
+    );
 
     const [published, deadLettered] = await Promise.allSettled([
       fresh.length > 0 ? sink.publish(fresh) : undefined,

@@ -188,6 +188,14 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     deadLetters: 1,
   },
 
+  {
+    name: `a valid event carrying an extra field of ${DEEP} nested objects`,
+    why: "the event passes every check, but its raw copy cannot be serialised: dead-lettered, never a 503 loop",
+    build: (ctx) => ctx.post(eventWith(ctx, "hs_extra", `${'{"a":'.repeat(DEEP)}1${"}".repeat(DEEP)}`)),
+    status: 204,
+    deadLetters: 1,
+  },
+
   // --- Huge numbers ------------------------------------------------------------------------------------------------
   {
     name: "objectId 1e400",

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { parse as parseLossless } from "lossless-json";
 import { dedupKey } from "../../listener/events/dedup-key";
 import { normalizeEvent } from "../../listener/events/normalize";
-import { parseEventBatch, parseJsonLossless } from "../../listener/events/parse";
+import { MAX_EVENT_DEPTH, nestedDeeperThan, parseEventBatch, parseJsonLossless } from "../../listener/events/parse";
 import { triageBatch } from "../../listener/events/triage";
 import { batchJson, EVENT_TYPES, sampleEvents } from "../../listener/events/sample-events";
 import schema from "../../listener/shared/connector-event-payload.schema.json";
@@ -58,6 +58,30 @@ describe("listener events", () => {
         }),
         { numRuns: 300 },
       );
+    });
+
+    it("measures nesting exactly, and flags a batch only when an event is nested deeper than allowed", () => {
+      const depth = (value: unknown): number =>
+        value !== null && typeof value === "object"
+          ? 1 + Math.max(0, ...Object.values(value as Record<string, unknown>).map(depth))
+          : 0;
+      fc.assert(
+        fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 7 }), (value, max) => {
+          assert.equal(nestedDeeperThan(value, max), depth(value) > max);
+        }),
+        { numRuns: 300 },
+      );
+      const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+      const allowed = `[{"eventId":1,"extra":${nested(MAX_EVENT_DEPTH - 1)}}]`;
+      const deeper = `[{"eventId":1,"extra":${nested(MAX_EVENT_DEPTH)}}]`;
+      const flag = (text: string) => {
+        const parsed = parseEventBatch(Buffer.from(text));
+        assert.ok(parsed.ok);
+        return parsed.nestedTooDeep;
+      };
+      assert.equal(flag(allowed), false);
+      assert.equal(flag(deeper), true);
+      assert.equal(flag(batchJson(EVENT_TYPES.flatMap((type) => sampleEvents(type, 3)))), false);
     });
 
     it("rejects invalid JSON and anything but an array, naming the rule", () => {
@@ -334,6 +358,25 @@ describe("listener events", () => {
           ],
         ],
       );
+    });
+
+    it("dead-letters a valid event that carries a field nested too deeply to publish, and publishes the rest", () => {
+      // 10,000 levels: JSON.stringify, which the Pub/Sub sink runs on every payload, throws RangeError on it.
+      const extra = JSON.parse(`${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`) as unknown;
+      const parsed = parseEventBatch(Buffer.from(JSON.stringify([contactCreation]).replace(/}]$/, ',"extra":1}]')));
+      assert.ok(parsed.ok && !parsed.nestedTooDeep);
+      const batch = triageBatch(
+        [{ ...contactCreation, eventId: 101, extra }, contactCreation],
+        RECEIVED_AT,
+        () => false,
+        true,
+      );
+      assert.equal(batch.fresh.length, 1);
+      assert.equal(batch.fresh[0]?.eventId, "100");
+      assert.equal(batch.rejected.length, 1);
+      assert.equal(batch.rejected[0]?.reason, "invalid-event");
+      assert.match(batch.rejected[0]?.reasonDetail ?? "", /nested more than 32 levels deep; the rule is a flat/);
+      assert.doesNotThrow(() => batch.fresh.map((payload) => JSON.stringify(payload)));
     });
   });
 });
