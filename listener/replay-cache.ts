@@ -8,7 +8,7 @@
  * time in typed arrays, nothing per entry for the garbage collector. A Map<string, number> did the same job, but at
  * 20,000 events/s it replaced 20,000 keys a second, each a 64-character string living a few seconds, long enough to
  * be promoted to V8's old generation: RSS rose in a sawtooth that only full collections brought down (+28 % in the
- * soak, docs/readme/faults.md). Here 4 MiB hold the default 100,000 entries, whatever the traffic.
+ * soak, README "Fault injection and soak"). Here 4 MiB hold the default 100,000 entries, whatever the traffic.
  *
  * Two structures share the entries:
  * - a ring of slots in insertion order (digest + expiry), oldest at `tail`: eviction pops the tail;

@@ -1,5 +1,5 @@
 /**
- * The dispatcher's configuration, read from the environment once at start (see docs/readme/dispatcher.md).
+ * The dispatcher's configuration, read from the environment once at start (see the README, "Environment variables (role dispatcher)").
  * Every problem is reported at once through the shared `readEnv`/`EnvError`, each naming the variable, what is wrong
  * with the value and the rule, so a bad revision fails at start and never half-works.
  */

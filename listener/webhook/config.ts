@@ -1,6 +1,6 @@
 /**
  * The listener role's environment, validated at start (every problem listed at once, see shared/env.ts).
- * Variables and defaults are documented in docs/readme/listener.md.
+ * Variables and defaults are documented in the README ("Environment variables (listener role)").
  */
 import { bool, EnvError, int, oneOf, optional, readEnv, str, url } from "../shared/env";
 import { parseTopicPath } from "../shared/pubsub";

@@ -1,6 +1,6 @@
 /**
  * The hostile-input corpus: requests HubSpot never sends, each with the answer the listener documents for it
- * (docs/readme/listener.md, "What each request gets") and what may reach Pub/Sub. Data only: the spec turns every
+ * (README, "What each request gets") and what may reach Pub/Sub. Data only: the spec turns every
  * entry into one test against a real listener on 127.0.0.1.
  *
  * Statuses that come from Node's HTTP parser rather than from our handler (400 bad request line or header, 408

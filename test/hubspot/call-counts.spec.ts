@@ -15,7 +15,7 @@ import {
 /*
  * HubSpot API calls per operation of a whole registration (settings + six subscriptions), driven the way the Pulumi
  * engine drives the providers: check then diff per resource, create/update/delete concurrently, dependents after
- * the settings. The table printed here is the one in docs/readme/registration.md.
+ * the settings. The table printed here is the one in the README ("HubSpot API calls per operation").
  */
 
 type Props = Record<string, unknown>;
