@@ -43,8 +43,8 @@ class RecordingSink implements EventSink {
 const SHORT = { headersTimeout: 1000, requestTimeout: 2000, connectionsCheckingInterval: 100 };
 // A log line may quote a value's first 60 characters, a URL, a parser message: never a body.
 const MAX_LOG_LINE = 4 * 1024;
-// After a forced GC, what may legitimately remain of ~30 MiB of hostile traffic is small: the replay cache (a few
-// hundred keys of about 100 bytes) and the captured log lines (about 200 of at most 4 KiB): under 1 MiB; measured
+// After a forced GC, what may legitimately remain of ~30 MiB of hostile traffic is small: the captured log lines
+// (about 200 of at most 4 KiB; the replay cache's table is allocated at start, before the baseline): under 1 MiB; measured
 // 1-2 MiB with V8's own noise. 8 MiB is below any single large body of the corpus (10 MiB), so keeping one rejected
 // body, or a handful of the 1 MiB ones, fails the bound.
 const HEAP_BOUND_WITH_GC = 8 * 1024 * 1024;
