@@ -125,7 +125,15 @@ describe("fault: SIGTERM under load", function () {
     );
     const notConnected = deliveries.filter((d) => d.outcome.kind === "not-connected");
     const codes = new Set(notConnected.map((d) => (d.outcome as { code: string }).code));
-    assert.deepEqual([...codes], ["ECONNREFUSED"], "after the close a client must find the port closed");
+    // ECONNRESET is the one other honest outcome: a connection the kernel had queued when the listening socket
+    // closed is reset, never answered, so HubSpot retries it. Requests sent before the signal must all be answered
+    // (checked below), and the port must end up closed.
+    assert.ok(codes.has("ECONNREFUSED"), `after the close a client must find the port closed; saw ${[...codes]}`);
+    assert.deepEqual(
+      [...codes].filter((code) => code !== "ECONNREFUSED" && code !== "ECONNRESET"),
+      [],
+      "a failed connection after SIGTERM must be refused or reset, nothing else",
+    );
     assert.ok(
       notConnected.every((d) => d.startedAt >= signalledAt),
       "a connection was refused before SIGTERM",
