@@ -9,6 +9,9 @@
  * - `closeServer(server, graceMs)`: stop accepting, let in-flight requests finish, then drop idle keep-alives.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from "node:http";
+import { Server as NetServer } from "node:net";
+
+const netServerClose = NetServer.prototype.close;
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -64,16 +67,32 @@ export function isJsonContentType(header: string | undefined): boolean {
 }
 
 /** Resolves once every connection is closed or `graceMs` passed (then remaining sockets are destroyed). */
+/**
+ * Until this long after the listening socket closed, connections that hold no parsed request yet are left alone:
+ * one accepted just before the close may carry a request the parser has not read yet (the event loop was busy with
+ * others). Node's own `server.close()` destroys such "idle" connections at once (Node >= 19), which resets a request
+ * the client did send (ECONNRESET; the SIGTERM fault test caught it).
+ */
+const FRESH_CONNECTION_GRACE_MS = 500;
+
 export function closeServer(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    // A keep-alive connection whose request finishes after close() stays open until its timeout: sweep idle ones.
-    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
-    server.close(() => {
+    let sweeper: NodeJS.Timeout | undefined;
+    // After the grace, sweep idle keep-alive connections: one whose request finishes after the close stays open
+    // until its keep-alive timeout otherwise.
+    const startSweeping = setTimeout(() => {
+      server.closeIdleConnections();
+      sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    }, FRESH_CONNECTION_GRACE_MS);
+    // The answers given while draining end their connection, so keep-alive clients do not send more.
+    server.on("request", (_req: IncomingMessage, res: ServerResponse) => res.setHeader("connection", "close"));
+    // net.Server's close, not http.Server's: the latter first destroys every connection without a parsed request.
+    netServerClose.call(server, () => {
       clearTimeout(timer);
+      clearTimeout(startSweeping);
       clearInterval(sweeper);
       resolve();
     });
-    server.closeIdleConnections();
   });
 }

@@ -26,6 +26,7 @@ import {
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const CLOUD_RUN_GRACE_MS = 10_000;
 const CONNECTIONS = 6;
+const ACCEPT_QUEUE_WINDOW_MS = 100;
 
 interface Delivery {
   batch: number;
@@ -134,9 +135,19 @@ describe("fault: SIGTERM under load", function () {
       [],
       "a failed connection after SIGTERM must be refused or reset, nothing else",
     );
-    assert.ok(
-      notConnected.every((d) => d.startedAt >= signalledAt),
-      "a connection was refused before SIGTERM",
+    // A request whose connection still sat in the kernel's accept queue when the listening socket closed (the
+    // listener's event loop busy with the others) is reset by the OS: never answered, so HubSpot retries it and
+    // nothing is lost. The client cannot tell it from a dropped request, so only resets of requests sent within
+    // ACCEPT_QUEUE_WINDOW_MS before the signal are tolerated; anything sent earlier must have been answered.
+    const early = notConnected.filter(
+      (d) =>
+        d.startedAt < signalledAt &&
+        !(signalledAt - d.startedAt <= ACCEPT_QUEUE_WINDOW_MS && (d.outcome as { code: string }).code === "ECONNRESET"),
+    );
+    assert.deepEqual(
+      early.map((d) => ({ code: (d.outcome as { code: string }).code, msBeforeSignal: signalledAt - d.startedAt })),
+      [],
+      "a request sent before SIGTERM was refused or dropped",
     );
     const straddling = answered.filter((d) => d.startedAt < signalledAt && d.endedAt >= signalledAt);
     assert.ok(straddling.length > 0, "no request was in flight at SIGTERM: the test proved nothing");
