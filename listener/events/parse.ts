@@ -45,8 +45,11 @@ interface Scan {
   depth: number;
 }
 
-/** One pass over a parsed value for both questions the fast path asks. */
-function scan(value: unknown): Scan {
+/**
+ * One pass over a parsed value for both questions the fast path asks; with `stopAtDepth`, it returns as soon as
+ * that depth is reached (then `unsafeInteger` may be incomplete: callers asking about depth only use it).
+ */
+function scan(value: unknown, stopAtDepth = Number.POSITIVE_INFINITY): Scan {
   // Iterative, not recursive: a hostile body nested 100,000 deep must not overflow the stack here. Two parallel
   // stacks rather than one of pairs: no allocation per value on the hot path.
   const pending: unknown[] = [value];
@@ -59,6 +62,7 @@ function scan(value: unknown): Scan {
       if (Number.isInteger(item) && !Number.isSafeInteger(item)) result.unsafeInteger = true;
     } else if (item !== null && typeof item === "object") {
       if (level + 1 > result.depth) result.depth = level + 1;
+      if (result.depth >= stopAtDepth) return result;
       if (Array.isArray(item)) {
         for (const element of item) {
           pending.push(element);
@@ -77,26 +81,7 @@ function scan(value: unknown): Scan {
 
 /** True when `value` nests arrays and objects more than `max` levels deep; stops at the first such level. */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
-  return scanDepthUpTo(value, max + 1) > max;
-}
-
-function scanDepthUpTo(value: unknown, limit: number): number {
-  const pending: unknown[] = [value];
-  const levels: number[] = [0];
-  let deepest = 0;
-  while (pending.length > 0) {
-    const item = pending.pop();
-    const level = levels.pop() ?? 0;
-    if (item === null || typeof item !== "object") continue;
-    deepest = Math.max(deepest, level + 1);
-    if (deepest >= limit) return deepest;
-    const children = Array.isArray(item) ? item : Object.values(item as Record<string, unknown>);
-    for (const child of children) {
-      pending.push(child);
-      levels.push(level + 1);
-    }
-  }
-  return deepest;
+  return scan(value, max + 1).depth > max;
 }
 
 function parseScanned(text: string): { value: unknown; depth: number } {
