@@ -1,0 +1,412 @@
+/**
+ * A stand-in for the two Google APIs preflight calls, built from their discovery documents
+ * (test/fixtures/google-discovery, see SOURCE.md): requests are routed by each method's `flatPath` and `httpMethod`,
+ * path parameters checked against their `pattern`, query parameters against the method's and the document's
+ * `parameters` (unknown names refused, as Google's front end does: "Cannot bind query parameter"), bodies against the
+ * request schema converted to JSON Schema (ajv; unknown fields refused: "Invalid JSON payload received. Unknown name"),
+ * and every answer against the response schema before it leaves. Requests without `Authorization: Bearer` get 401.
+ *
+ * Answers come from `state`: the permissions granted and the services enabled, per project id.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import Ajv, { type ValidateFunction } from "ajv";
+
+const DISCOVERY_DIR = path.resolve(__dirname, "../fixtures/google-discovery");
+export const DISCOVERY_FILES = ["cloudresourcemanager-v3.json", "serviceusage-v1.json"] as const;
+
+interface DiscoveryParameter {
+  type: "string" | "boolean" | "integer" | "number";
+  location: "path" | "query";
+  required?: boolean;
+  repeated?: boolean;
+  pattern?: string;
+  enum?: string[];
+  format?: string;
+}
+
+interface DiscoveryMethod {
+  id: string;
+  httpMethod: string;
+  flatPath: string;
+  path: string;
+  parameters?: Record<string, DiscoveryParameter>;
+  request?: { $ref: string };
+  response?: { $ref: string };
+}
+
+interface DiscoverySchema {
+  type?: string;
+  $ref?: string;
+  properties?: Record<string, DiscoverySchema>;
+  additionalProperties?: DiscoverySchema;
+  items?: DiscoverySchema;
+  enum?: string[];
+  format?: string;
+}
+
+interface DiscoveryResources {
+  methods?: Record<string, DiscoveryMethod>;
+  resources?: Record<string, DiscoveryResources>;
+}
+
+interface DiscoveryDocument extends DiscoveryResources {
+  id: string;
+  servicePath: string;
+  parameters: Record<string, DiscoveryParameter>;
+  schemas: Record<string, DiscoverySchema>;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Discovery schema → JSON Schema (draft 7, what ajv 8 validates by default). Discovery's `type: "any"` is any value;
+ * int64/uint64 are JSON strings in Google's REST mapping (https://protobuf.dev/programming-guides/json/), so `format`
+ * never changes the JSON type. Objects refuse unknown properties, as Google's JSON transcoding does.
+ */
+export function toJsonSchema(schema: DiscoverySchema): JsonSchema {
+  if (schema.$ref) return { $ref: `#/definitions/${schema.$ref}` };
+  switch (schema.type) {
+    case "any":
+      return {};
+    case "array":
+      return { type: "array", items: schema.items ? toJsonSchema(schema.items) : {} };
+    case "object": {
+      const properties: Record<string, JsonSchema> = {};
+      for (const [name, property] of Object.entries(schema.properties ?? {})) properties[name] = toJsonSchema(property);
+      return {
+        type: "object",
+        properties,
+        additionalProperties: schema.additionalProperties ? toJsonSchema(schema.additionalProperties) : false,
+      };
+    }
+    case "string":
+    case "boolean":
+    case "integer":
+    case "number":
+      return schema.enum ? { type: schema.type, enum: schema.enum } : { type: schema.type };
+    default:
+      throw new Error(`discovery schema type ${String(schema.type)} is not converted`);
+  }
+}
+
+interface Route {
+  document: DiscoveryDocument;
+  method: DiscoveryMethod;
+  flat: RegExp;
+  full: RegExp;
+  fullNames: string[];
+  request?: ValidateFunction;
+  response?: ValidateFunction;
+}
+
+/** `v3/projects/{projectsId}:x` → a regex matching one segment per variable. */
+function flatPathRegex(template: string): RegExp {
+  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped.replace(/\{[^}]+\}/g, "[^/]+")}$`);
+}
+
+/** `v3/{+resource}:x` → a regex capturing each variable (`+` = reserved expansion, may span segments). */
+function pathRegex(template: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  let source = "";
+  let rest = template;
+  for (;;) {
+    const match = /\{(\+?)([^}]+)\}/.exec(rest);
+    if (!match) break;
+    source += rest.slice(0, match.index).replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+    names.push(match[2]);
+    source += match[1] === "+" ? "(.+?)" : "([^/]+)";
+    rest = rest.slice(match.index + match[0].length);
+  }
+  source += rest.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+  return { regex: new RegExp(`^${source}$`), names };
+}
+
+function methodsOf(resources: DiscoveryResources): DiscoveryMethod[] {
+  return [...Object.values(resources.methods ?? {}), ...Object.values(resources.resources ?? {}).flatMap(methodsOf)];
+}
+
+export function loadRoutes(): Route[] {
+  const routes: Route[] = [];
+  for (const file of DISCOVERY_FILES) {
+    const document = JSON.parse(fs.readFileSync(path.join(DISCOVERY_DIR, file), "utf8")) as DiscoveryDocument;
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    const definitions: Record<string, JsonSchema> = {};
+    for (const [name, schema] of Object.entries(document.schemas)) definitions[name] = toJsonSchema(schema);
+    const compile = (ref: string) => ajv.compile({ $ref: `#/definitions/${ref}`, definitions });
+    for (const method of methodsOf(document)) {
+      const full = pathRegex(document.servicePath + method.path);
+      routes.push({
+        document,
+        method,
+        flat: flatPathRegex(document.servicePath + method.flatPath),
+        full: full.regex,
+        fullNames: full.names,
+        request: method.request ? compile(method.request.$ref) : undefined,
+        response: method.response ? compile(method.response.$ref) : undefined,
+      });
+    }
+  }
+  return routes;
+}
+
+export interface StandInState {
+  /** Per project id: the permissions the caller holds there. A project missing here answers 403, as for a stranger. */
+  granted: Record<string, readonly string[]>;
+  /** Per project id: the enabled services. */
+  enabled: Record<string, readonly string[]>;
+}
+
+export interface RecordedCall {
+  methodId: string;
+  params: Record<string, string>;
+  query: Record<string, string[]>;
+  body: unknown;
+}
+
+export interface Refusal {
+  status: number;
+  message: string;
+}
+
+export class GoogleError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Google's error body (https://cloud.google.com/apis/design/errors#http_mapping). */
+function errorBody(error: GoogleError) {
+  return { error: { code: error.code, message: error.message, status: error.status } };
+}
+
+/** A fake project number, stable per id: Service Usage names services by number whatever the request used. */
+function projectNumber(project: string): string {
+  let hash = 7;
+  for (const char of project) hash = (hash * 31 + char.charCodeAt(0)) % 900_000_000_000;
+  return String(100_000_000_000 + hash);
+}
+
+const TEST_IAM_PERMISSIONS_MAX = 100;
+const BATCH_GET_MAX = 30;
+
+type Handler = (call: RecordedCall, state: StandInState) => unknown;
+
+const HANDLERS: Record<string, Handler> = {
+  "cloudresourcemanager.projects.testIamPermissions": (call, state) => {
+    const project = call.params.resource.slice("projects/".length);
+    const asked = (call.body as { permissions?: string[] } | undefined)?.permissions ?? [];
+    if (asked.length > TEST_IAM_PERMISSIONS_MAX) {
+      throw new GoogleError(400, "INVALID_ARGUMENT", `at most ${TEST_IAM_PERMISSIONS_MAX} permissions per request`);
+    }
+    const wildcard = asked.find((p) => p.includes("*"));
+    if (wildcard) throw new GoogleError(400, "INVALID_ARGUMENT", `Permission ${wildcard} is not valid (wildcard).`);
+    const granted = state.granted[project];
+    if (!granted) throw new GoogleError(403, "PERMISSION_DENIED", "The caller does not have permission");
+    const held = new Set(granted);
+    return { permissions: asked.filter((p) => held.has(p)) };
+  },
+  "serviceusage.services.batchGet": (call, state) => {
+    const parent = call.params.parent;
+    const project = parent.slice("projects/".length);
+    const names = call.query.names ?? [];
+    if (names.length > BATCH_GET_MAX) {
+      throw new GoogleError(400, "INVALID_ARGUMENT", `at most ${BATCH_GET_MAX} names per request, got ${names.length}`);
+    }
+    const foreign = names.find((name) => !name.startsWith(`${parent}/services/`));
+    if (foreign) throw new GoogleError(400, "INVALID_ARGUMENT", `name ${foreign} is not under parent ${parent}`);
+    if (!(state.granted[project] ?? []).includes("serviceusage.services.get")) {
+      throw new GoogleError(403, "PERMISSION_DENIED", `Permission 'serviceusage.services.get' denied on ${parent}`);
+    }
+    const enabled = new Set(state.enabled[project] ?? []);
+    const number = projectNumber(project);
+    return {
+      services: names.map((name) => {
+        const api = name.slice(`${parent}/services/`.length);
+        return {
+          name: `projects/${number}/services/${api}`,
+          parent: `projects/${number}`,
+          state: enabled.has(api) ? "ENABLED" : "DISABLED",
+          config: { name: api, title: api },
+        };
+      }),
+    };
+  },
+};
+
+function checkParameter(name: string, spec: DiscoveryParameter, values: string[]): void {
+  if (values.length > 1 && !spec.repeated) {
+    throw new GoogleError(
+      400,
+      "INVALID_ARGUMENT",
+      `parameter ${name} is not repeated but was given ${values.length} times`,
+    );
+  }
+  for (const value of values) {
+    if (spec.pattern && !new RegExp(spec.pattern).test(value)) {
+      throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" does not match ${spec.pattern}`);
+    }
+    if (spec.enum && !spec.enum.includes(value)) {
+      throw new GoogleError(
+        400,
+        "INVALID_ARGUMENT",
+        `parameter ${name}="${value}" is not one of ${spec.enum.join(", ")}`,
+      );
+    }
+    if (spec.type === "boolean" && value !== "true" && value !== "false") {
+      throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" is not a boolean`);
+    }
+    if (spec.type === "integer" && !/^-?\d+$/.test(value)) {
+      throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" is not an integer`);
+    }
+  }
+}
+
+function ajvMessage(validate: ValidateFunction): string {
+  return (validate.errors ?? [])
+    .map(
+      (e) =>
+        `${e.instancePath || "(body)"} ${e.message ?? ""}${e.params && "additionalProperty" in e.params ? `: ${String(e.params.additionalProperty)}` : ""}`,
+    )
+    .join("; ");
+}
+
+/** Validates one request and computes the answer; throws GoogleError for what Google would refuse. */
+export function handle(
+  routes: readonly Route[],
+  state: StandInState,
+  request: { method: string; url: string; authorization?: string; contentType?: string; body: string },
+): { call: RecordedCall; response: unknown } {
+  if (!request.authorization || !/^Bearer \S+$/.test(request.authorization)) {
+    throw new GoogleError(
+      401,
+      "UNAUTHENTICATED",
+      "Request is missing required authentication credential. Expected OAuth 2 access token.",
+    );
+  }
+  const url = new URL(request.url, "http://stand-in");
+  const pathname = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  const route = routes.find((r) => r.method.httpMethod === request.method && r.flat.test(pathname));
+  if (!route) throw new GoogleError(404, "NOT_FOUND", `no method for ${request.method} /${pathname}`);
+  const { method, document } = route;
+  const params: Record<string, string> = {};
+  const match = route.full.exec(pathname);
+  if (!match) throw new GoogleError(404, "NOT_FOUND", `/${pathname} does not match ${method.path}`);
+  route.fullNames.forEach((name, i) => (params[name] = match[i + 1]));
+
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  for (const [name, values] of Object.entries(query)) {
+    const spec = method.parameters?.[name] ?? document.parameters[name];
+    if (!spec || spec.location !== "query") {
+      throw new GoogleError(
+        400,
+        "INVALID_ARGUMENT",
+        `Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`,
+      );
+    }
+    checkParameter(name, spec, values);
+  }
+  for (const [name, spec] of Object.entries(method.parameters ?? {})) {
+    if (spec.location === "path") checkParameter(name, spec, params[name] === undefined ? [] : [params[name]]);
+    if (spec.required && params[name] === undefined && query[name] === undefined) {
+      throw new GoogleError(400, "INVALID_ARGUMENT", `required parameter ${name} is missing`);
+    }
+  }
+
+  let body: unknown;
+  if (route.request) {
+    if (!request.contentType?.startsWith("application/json")) {
+      throw new GoogleError(
+        400,
+        "INVALID_ARGUMENT",
+        `${method.id} takes a JSON body, got content-type ${String(request.contentType)}`,
+      );
+    }
+    try {
+      body = JSON.parse(request.body);
+    } catch {
+      throw new GoogleError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+    }
+    if (!route.request(body)) {
+      throw new GoogleError(
+        400,
+        "INVALID_ARGUMENT",
+        `Invalid JSON payload received (${method.request?.$ref}): ${ajvMessage(route.request)}`,
+      );
+    }
+  } else if (request.body.length > 0) {
+    throw new GoogleError(400, "INVALID_ARGUMENT", `${method.id} takes no body`);
+  }
+
+  const call: RecordedCall = { methodId: method.id, params, query, body };
+  const handler = HANDLERS[method.id];
+  if (!handler) throw new GoogleError(501, "UNIMPLEMENTED", `${method.id} has no answer in the stand-in`);
+  const response = handler(call, state);
+  if (route.response && !route.response(response)) {
+    // The stand-in's own bug, not the client's: fail loudly rather than answer off-schema.
+    throw new Error(`stand-in answered ${method.id} off its response schema: ${ajvMessage(route.response)}`);
+  }
+  return { call, response };
+}
+
+export interface GoogleStandIn {
+  url: string;
+  state: StandInState;
+  /** Every request that passed validation, in order. */
+  calls: RecordedCall[];
+  /** Every request refused, in order. */
+  refusals: Refusal[];
+  close(): Promise<void>;
+}
+
+export async function startGoogleStandIn(state: StandInState): Promise<GoogleStandIn> {
+  const routes = loadRoutes();
+  const calls: RecordedCall[] = [];
+  const refusals: Refusal[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const reply = (status: number, payload: unknown) => {
+        res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+        res.end(JSON.stringify(payload));
+      };
+      try {
+        const { call, response } = handle(routes, standIn.state, {
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          authorization: req.headers.authorization,
+          contentType: req.headers["content-type"],
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
+        calls.push(call);
+        reply(200, response);
+      } catch (error) {
+        const googleError =
+          error instanceof GoogleError
+            ? error
+            : new GoogleError(500, "INTERNAL", error instanceof Error ? error.message : String(error));
+        refusals.push({ status: googleError.code, message: googleError.message });
+        reply(googleError.code, errorBody(googleError));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const standIn: GoogleStandIn = {
+    url: `http://127.0.0.1:${port}/`,
+    state,
+    calls,
+    refusals,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+  return standIn;
+}
