@@ -3,9 +3,18 @@
  * (checked against @pulumi/gcp 9.37 by test/policies/conventions.spec.ts), the machine-readable service account
  * descriptions, the `component` label values and the HubSpot dynamic resource types.
  */
-import { EVENT_TYPES } from "../../infra/config-types";
-
-export { EVENT_TYPES };
+/**
+ * The HubSpot trigger's event types. The pack keeps its own copy because it is published and installed alone (no
+ * import may leave policies/); test/policies/self-contained.spec.ts keeps it equal to infra/config-types.ts.
+ */
+export const EVENT_TYPES = [
+  "deal.creation",
+  "deal.propertyChange",
+  "deal.deletion",
+  "contact.creation",
+  "contact.propertyChange",
+  "contact.deletion",
+] as const;
 
 export const TYPES = {
   serviceAccount: "gcp:serviceaccount/account:Account",
@@ -73,3 +82,19 @@ export function isSupportedEventType(value: string): boolean {
 
 /** Minimum HubSpot accepts for webhook throttling (`maxConcurrentRequests`). */
 export const HUBSPOT_MIN_CONCURRENT_REQUESTS = 5;
+
+/**
+ * `hubspot-trigger:<path>`: the stack config key (Pulumi.<stack>.yaml) a violation message names when setting it
+ * fixes the violation. `path` starts with a key the project's Pulumi.yaml declares (checked by
+ * test/policies/messages.spec.ts); a dotted or indexed rest points inside an object value.
+ */
+export function configKey(path: string): string {
+  return `hubspot-trigger:${path}`;
+}
+
+/** Each secret the stack creates: the Cloud Run variable carrying it, its resource-name key and its config key. */
+export const SECRETS = [
+  { variable: "HUBSPOT_CLIENT_SECRET_PREVIOUS", resource: "previous-client-secret", config: "previousClientSecret" },
+  { variable: "HUBSPOT_CLIENT_SECRET", resource: "client-secret", config: "clientSecret" },
+  { variable: "HUBSPOT_ACCESS_TOKEN", resource: "access-token", config: "accessToken" },
+] as const;

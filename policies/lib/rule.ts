@@ -69,9 +69,11 @@ export function servicesOf(resources: PolicyResource[], component: "listener" | 
 }
 
 /**
- * `validateResourceOfType` for types without a class to import (the HubSpot dynamic resources) or spanning several
- * tokens. Marks the function with `__pulumiType` like the SDK does when there is one token, so the analyzer skips
- * other types without calling it.
+ * `validateResourceOfType` by type token instead of resource class. The pack names GCP types by token (TYPES,
+ * checked against @pulumi/gcp by test/policies/conventions.spec.ts) rather than importing @pulumi/gcp: the published
+ * pack then installs without that 86 MB package, and the CLI's ts-node does not type-check its 13 MB of typings each
+ * time the pack starts. Marks the function with `__pulumiType` like the SDK does when there is one token, so the
+ * analyzer skips other types without calling it.
  */
 export function validateResourceOfTypes(
   types: readonly string[],

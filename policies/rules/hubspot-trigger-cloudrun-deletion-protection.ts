@@ -1,6 +1,5 @@
-import { Service } from "@pulumi/gcp/cloudrunv2";
-import { validateResourceOfType } from "@pulumi/policy";
-import type { ResourceRule } from "../lib/rule";
+import { configKey, TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readBoolean } from "../lib/values";
 
 /**
@@ -17,9 +16,11 @@ export const deletionProtection: ResourceRule = {
   severity: "high",
   remediationSteps: "Set `hubspot-trigger:deletionProtection: true` for the stack (Cloud Run `deletionProtection`).",
   url: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/cloud_run_v2_service#deletion_protection",
-  validateResource: validateResourceOfType(Service, (props, _args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.cloudRunService], (props, _args, report) => {
     if (readBoolean(props, "deletionProtection") === false) {
-      report("deletionProtection is false: the service can be deleted by a destroy or a replacement.");
+      report(
+        `deletionProtection is false: the service can be deleted by a destroy or a replacement; set ${configKey("deletionProtection")}: true.`,
+      );
     }
   }),
 };

@@ -1,6 +1,5 @@
-import { Service } from "@pulumi/gcp/cloudrunv2";
-import { validateResourceOfType } from "@pulumi/policy";
-import type { ResourceRule } from "../lib/rule";
+import { configKey, TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readNumber, UNKNOWN } from "../lib/values";
 
 /**
@@ -16,14 +15,14 @@ export const maxInstances: ResourceRule = {
   severity: "medium",
   remediationSteps: "Set `template.scaling.maxInstanceCount` (`hubspot-trigger:scaling.maxInstances`, default 50).",
   url: "https://cloud.google.com/run/docs/configuring/max-instances",
-  validateResource: validateResourceOfType(Service, (props, _args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.cloudRunService], (props, _args, report) => {
     const template = readNumber(props, "template.scaling.maxInstanceCount");
     const service = readNumber(props, "scaling.maxInstanceCount");
     if (template === UNKNOWN || service === UNKNOWN) return;
     const max = template ?? service;
     if (max === undefined || max <= 0) {
       report(
-        `Maximum instance count is ${max ?? "unset"}: set template.scaling.maxInstanceCount to a positive number.`,
+        `Maximum instance count is ${max ?? "unset"}: set ${configKey("scaling.maxInstances")} to a positive number (template.scaling.maxInstanceCount).`,
       );
     }
   }),

@@ -1,6 +1,5 @@
-import { Service } from "@pulumi/gcp/cloudrunv2";
-import { validateResourceOfType } from "@pulumi/policy";
-import type { ResourceRule } from "../lib/rule";
+import { configKey, TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readNumber, UNKNOWN } from "../lib/values";
 
 interface MinInstancesConfig {
@@ -22,14 +21,16 @@ export const minInstances: ResourceRule = {
   remediationSteps: "Set `hubspot-trigger:scaling.minInstances` to 1 or more (the seed's default is 2).",
   url: "https://cloud.google.com/run/docs/configuring/min-instances",
   configSchema: { properties: { minimum: { type: "integer", minimum: 0, default: 1 } } },
-  validateResource: validateResourceOfType(Service, (props, args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.cloudRunService], (props, args, report) => {
     const minimum = args.getConfig<MinInstancesConfig>().minimum ?? 1;
     const template = readNumber(props, "template.scaling.minInstanceCount");
     const service = readNumber(props, "scaling.minInstanceCount");
     if (template === UNKNOWN || service === UNKNOWN) return;
     const min = Math.max(template ?? 0, service ?? 0);
     if (min < minimum) {
-      report(`Minimum instance count is ${min}; at least ${minimum} warm instance(s) required.`);
+      report(
+        `Minimum instance count is ${min}; at least ${minimum} warm instance(s) required: raise ${configKey("scaling.minInstances")}.`,
+      );
     }
   }),
 };

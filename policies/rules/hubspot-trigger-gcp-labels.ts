@@ -1,4 +1,4 @@
-import { APP_LABEL, COMPONENTS, LABELLED_TYPES } from "../lib/conventions";
+import { APP_LABEL, COMPONENTS, configKey, LABELLED_TYPES } from "../lib/conventions";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readStringMap } from "../lib/values";
 
@@ -25,7 +25,7 @@ export const labels: ResourceRule = {
     if (merged.app !== APP_LABEL) {
       report(`Label app is ${merged.app === undefined ? "missing" : `"${merged.app}"`}; expected "${APP_LABEL}".`);
     }
-    if (!merged.env) report("Label env is missing: set it to the stack's environment.");
+    if (!merged.env) report(`Label env is missing: set ${configKey("environment")} (default: the stack name).`);
     if (!(COMPONENTS as readonly string[]).includes(merged.component ?? "")) {
       const actual = merged.component === undefined ? "missing" : `"${merged.component}"`;
       report(`Label component is ${actual}; expected one of ${COMPONENTS.join(", ")}.`);

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, isSupportedEventType, TYPES } from "../lib/conventions";
+import { configKey, EVENT_TYPES, isSupportedEventType, TYPES } from "../lib/conventions";
 import { dispatcherTriggers } from "../lib/dispatcher-triggers";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readString } from "../lib/values";
@@ -25,7 +25,9 @@ export const eventTypes: ResourceRule = {
         if (typeof filter !== "string") return;
         for (const [, eventType] of filter.matchAll(/attributes\.eventType\s*=\s*"([^"]*)"/g)) {
           if (!isSupportedEventType(eventType)) {
-            report(`Subscription filter matches event type "${eventType}", which the listener never publishes.`);
+            report(
+              `Subscription filter matches event type "${eventType}", which the listener never publishes: fix the trigger's eventTypes in ${configKey("triggers")}.`,
+            );
           }
         }
         return;
@@ -34,7 +36,7 @@ export const eventTypes: ResourceRule = {
         const eventType = readString(props, "eventType");
         if (typeof eventType === "string" && !isSupportedEventType(eventType)) {
           report(
-            `HubSpot subscription event type "${eventType}" is not supported (supported: ${EVENT_TYPES.join(", ")}).`,
+            `HubSpot subscription event type "${eventType}" is not supported (supported: ${EVENT_TYPES.join(", ")}): fix eventTypes in ${configKey("triggers")}.`,
           );
         }
         return;
@@ -42,10 +44,14 @@ export const eventTypes: ResourceRule = {
       const triggers = dispatcherTriggers(props);
       if (triggers.kind !== "parsed") return;
       for (const trigger of triggers.value) {
-        if (trigger.eventTypes.length === 0) report(`Trigger "${trigger.name}" has no event type.`);
+        if (trigger.eventTypes.length === 0) {
+          report(
+            `Trigger "${trigger.name}" has no event type: list at least one in its eventTypes in ${configKey("triggers")}.`,
+          );
+        }
         for (const eventType of trigger.eventTypes.filter((t) => !isSupportedEventType(t))) {
           report(
-            `Trigger "${trigger.name}" uses event type "${eventType}", which is not supported (supported: ${EVENT_TYPES.join(", ")}).`,
+            `Trigger "${trigger.name}" uses event type "${eventType}", which is not supported (supported: ${EVENT_TYPES.join(", ")}): fix its eventTypes in ${configKey("triggers")}.`,
           );
         }
       }

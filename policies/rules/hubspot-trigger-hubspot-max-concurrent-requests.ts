@@ -1,4 +1,4 @@
-import { HUBSPOT_MIN_CONCURRENT_REQUESTS, TYPES } from "../lib/conventions";
+import { configKey, HUBSPOT_MIN_CONCURRENT_REQUESTS, TYPES } from "../lib/conventions";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readNumber } from "../lib/values";
 
@@ -17,7 +17,9 @@ export const maxConcurrentRequests: ResourceRule = {
   validateResource: validateResourceOfTypes([TYPES.webhookSettings], (props, _args, report) => {
     const value = readNumber(props, "maxConcurrentRequests");
     if (typeof value === "number" && value < HUBSPOT_MIN_CONCURRENT_REQUESTS) {
-      report(`maxConcurrentRequests is ${value}; HubSpot requires at least ${HUBSPOT_MIN_CONCURRENT_REQUESTS}.`);
+      report(
+        `maxConcurrentRequests is ${value}; HubSpot requires at least ${HUBSPOT_MIN_CONCURRENT_REQUESTS}: raise ${configKey("registration.maxConcurrentRequests")}.`,
+      );
     }
   }),
 };

@@ -1,4 +1,4 @@
-import { TYPES } from "../lib/conventions";
+import { configKey, TYPES } from "../lib/conventions";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readString, UNKNOWN } from "../lib/values";
 
@@ -22,11 +22,13 @@ export const propertyChangeProperty: ResourceRule = {
     if (typeof eventType !== "string" || propertyName === UNKNOWN) return;
     const isPropertyChange = eventType.endsWith(".propertyChange");
     if (isPropertyChange && (propertyName === undefined || propertyName.trim() === "")) {
-      report(`HubSpot subscription "${eventType}" names no property: propertyChange subscriptions need propertyName.`);
+      report(
+        `HubSpot subscription "${eventType}" names no property: list the watched properties in the trigger's propertyNames in ${configKey("triggers")}.`,
+      );
     }
     if (!isPropertyChange && propertyName !== undefined) {
       report(
-        `HubSpot subscription "${eventType}" sets propertyName "${propertyName}", which only propertyChange takes.`,
+        `HubSpot subscription "${eventType}" sets propertyName "${propertyName}", which only propertyChange takes: remove propertyNames from the trigger in ${configKey("triggers")} or add a *.propertyChange event type.`,
       );
     }
   }),

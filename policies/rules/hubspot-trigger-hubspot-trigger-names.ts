@@ -1,8 +1,6 @@
-import { Service } from "@pulumi/gcp/cloudrunv2";
-import { validateResourceOfType } from "@pulumi/policy";
-import { triggerNameProblem } from "../lib/conventions";
+import { configKey, triggerNameProblem, TYPES } from "../lib/conventions";
 import { dispatcherTriggers } from "../lib/dispatcher-triggers";
-import type { ResourceRule } from "../lib/rule";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 
 /**
  * Severity: medium. Protects against trigger names the managed HubSpot trigger would refuse (and that then fail as
@@ -19,16 +17,20 @@ export const triggerNames: ResourceRule = {
     "Rename the trigger in `hubspot-trigger:triggers`: 1-49 characters of [a-z0-9-], starting with a letter, ending " +
     'with a letter or digit, not starting with "goog", and unique within the stack.',
   url: "https://cloud.google.com/integration-connectors/docs/connectors/hubspot/configure",
-  validateResource: validateResourceOfType(Service, (props, _args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.cloudRunService], (props, _args, report) => {
     const triggers = dispatcherTriggers(props);
     if (triggers.kind === "invalid")
-      report(`DISPATCHER_TRIGGERS ${triggers.problem}: expected [{"name", "eventTypes", ...}].`);
+      report(
+        `DISPATCHER_TRIGGERS ${triggers.problem}: expected [{"name", "eventTypes", ...}] built from ${configKey("triggers")}.`,
+      );
     if (triggers.kind !== "parsed") return;
     const seen = new Set<string>();
     for (const trigger of triggers.value) {
       const problem = triggerNameProblem(trigger.name);
-      if (problem) report(`DISPATCHER_TRIGGERS: trigger name "${trigger.name}" ${problem}.`);
-      if (seen.has(trigger.name)) report(`DISPATCHER_TRIGGERS: trigger name "${trigger.name}" is used twice.`);
+      if (problem) report(`Trigger name "${trigger.name}" ${problem}: rename it in ${configKey("triggers")}.`);
+      if (seen.has(trigger.name)) {
+        report(`Trigger name "${trigger.name}" is used twice: rename one in ${configKey("triggers")}.`);
+      }
       seen.add(trigger.name);
     }
   }),

@@ -1,3 +1,4 @@
+import { configKey } from "../lib/conventions";
 import { stackGrants } from "../lib/iam";
 import { runtimeAccountMembers, type StackRule } from "../lib/rule";
 
@@ -22,7 +23,10 @@ export const connectorsAdminHumansOnly: StackRule = {
       if (grant.role !== "roles/connectors.admin") continue;
       for (const member of grant.members) {
         if (typeof member === "string" && runtime.has(member)) {
-          report(`Grants roles/connectors.admin to runtime account ${member}.`, resource.urn);
+          report(
+            `Grants roles/connectors.admin to runtime account ${member}: remove it from ${configKey("admins")}.`,
+            resource.urn,
+          );
         }
       }
     }

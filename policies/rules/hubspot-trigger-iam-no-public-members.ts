@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { PUBLIC_MEMBERS } from "../lib/conventions";
+import { configKey, PUBLIC_MEMBERS } from "../lib/conventions";
 import { type IamGrant, iamGrants, shortName } from "../lib/iam";
 import { servicesOf, type StackRule } from "../lib/rule";
 import { readString } from "../lib/values";
@@ -37,7 +37,12 @@ export const noPublicMembers: StackRule = {
         const publicMembers = grant.members.filter((m): m is string => typeof m === "string" && PUBLIC.has(m));
         if (publicMembers.length === 0 || isListenerInvoker(grant, listeners)) continue;
         const target = typeof grant.target === "string" ? ` "${shortName(grant.target)}"` : "";
-        report(`Grants ${String(grant.role)} on ${grant.scope}${target} to ${publicMembers.join(", ")}.`, resource.urn);
+        // The one grant whose members come from stack config: roles/connectors.admin to `admins`.
+        const fix = grant.role === "roles/connectors.admin" ? `: remove them from ${configKey("admins")}` : "";
+        report(
+          `Grants ${String(grant.role)} on ${grant.scope}${target} to ${publicMembers.join(", ")}${fix}.`,
+          resource.urn,
+        );
       }
     }
   },

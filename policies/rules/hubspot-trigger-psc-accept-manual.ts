@@ -1,6 +1,5 @@
-import { ServiceAttachment } from "@pulumi/gcp/compute";
-import { validateResourceOfType } from "@pulumi/policy";
-import type { ResourceRule } from "../lib/rule";
+import { TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readString } from "../lib/values";
 
 /**
@@ -18,7 +17,7 @@ export const pscAcceptManual: ResourceRule = {
     'Set `connectionPreference: "ACCEPT_MANUAL"` and list allowed consumer projects in ' +
     "`hubspot-trigger:privateServiceConnect.consumerAcceptList`.",
   url: "https://cloud.google.com/vpc/docs/manage-security-psc-producers",
-  validateResource: validateResourceOfType(ServiceAttachment, (props, _args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.serviceAttachment], (props, _args, report) => {
     const preference = readString(props, "connectionPreference");
     if (typeof preference === "string" && preference !== "ACCEPT_MANUAL") {
       report(`connectionPreference is "${preference}": any project could connect; use ACCEPT_MANUAL.`);

@@ -1,6 +1,5 @@
-import { ServiceAttachment } from "@pulumi/gcp/compute";
-import { validateResourceOfType } from "@pulumi/policy";
-import type { ResourceRule } from "../lib/rule";
+import { configKey, TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readArray, readNumber, readString, UNKNOWN } from "../lib/values";
 
 /**
@@ -19,23 +18,29 @@ export const pscConsumerAcceptList: ResourceRule = {
     "Add the consumer project (the one hosting the Integration Connectors connection) to " +
     "`hubspot-trigger:privateServiceConnect.consumerAcceptList` with `connectionLimit` >= 1.",
   url: "https://cloud.google.com/vpc/docs/manage-security-psc-producers",
-  validateResource: validateResourceOfType(ServiceAttachment, (props, _args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.serviceAttachment], (props, _args, report) => {
     if (readString(props, "connectionPreference") !== "ACCEPT_MANUAL") return;
     const list = readArray(props, "consumerAcceptLists");
     if (list === UNKNOWN) return;
     if (list === undefined || list.length === 0) {
-      report("consumerAcceptLists is empty: no consumer can connect to the service attachment.");
+      report(
+        `consumerAcceptLists is empty: no consumer can connect to the service attachment; add the consumer project to ${configKey("privateServiceConnect.consumerAcceptList")}.`,
+      );
       return;
     }
     list.forEach((entry, index) => {
       if (entry === UNKNOWN) return;
       const names = ["projectIdOrNum", "networkUrl", "endpointUrl"].map((field) => readString(entry, field));
       if (names.every((name) => name === undefined || name === "")) {
-        report(`consumerAcceptLists[${index}] names no consumer (projectIdOrNum, networkUrl or endpointUrl).`);
+        report(
+          `consumerAcceptLists[${index}] names no consumer (projectIdOrNum, networkUrl or endpointUrl): set ${configKey(`privateServiceConnect.consumerAcceptList[${index}].project`)}.`,
+        );
       }
       const limit = readNumber(entry, "connectionLimit");
       if (typeof limit === "number" && limit < 1) {
-        report(`consumerAcceptLists[${index}].connectionLimit is ${limit}; at least 1 endpoint must be allowed.`);
+        report(
+          `consumerAcceptLists[${index}].connectionLimit is ${limit}; at least 1 endpoint must be allowed: raise ${configKey(`privateServiceConnect.consumerAcceptList[${index}].connectionLimit`)}.`,
+        );
       }
     });
   }),

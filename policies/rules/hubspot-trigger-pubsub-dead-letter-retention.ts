@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { TYPES } from "../lib/conventions";
+import { configKey, TYPES } from "../lib/conventions";
 import {
   deadLetterTopicOf,
   durationSeconds,
@@ -35,7 +35,7 @@ function retentionProblem(subscription: PolicyResource): string | undefined {
   // Pub/Sub's default retention is 7 days; an explicit shorter one loses dead letters before anyone looks.
   const seconds = retention === undefined ? SEVEN_DAYS : durationSeconds(retention);
   if (seconds === undefined || seconds < SEVEN_DAYS) {
-    return `retains messages for ${retention ?? "(unset)"}, less than 7 days (604800s)`;
+    return `retains messages for ${retention ?? "(unset)"}, less than 7 days (604800s): set ${configKey("deadLetter.retentionDays")} to 7 or more`;
   }
   // A subscription nobody pulls is deleted after 31 days unless its expiration policy says never (ttl "").
   if (read(subscription.props, "expirationPolicy") === undefined || ttl !== "") {

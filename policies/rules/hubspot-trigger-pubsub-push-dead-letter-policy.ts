@@ -1,6 +1,5 @@
-import { Subscription } from "@pulumi/gcp/pubsub";
-import { validateResourceOfType } from "@pulumi/policy";
-import type { ResourceRule } from "../lib/rule";
+import { configKey, TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { read, readNumber, readString, UNKNOWN } from "../lib/values";
 
 /**
@@ -18,18 +17,22 @@ export const pushDeadLetterPolicy: ResourceRule = {
     "Set `deadLetterPolicy: { deadLetterTopic: <dead-letter topic id>, maxDeliveryAttempts: 5..100 }` on the " +
     "subscription (`hubspot-trigger:deadLetter.maxDeliveryAttempts`, default 10).",
   url: "https://cloud.google.com/pubsub/docs/handling-failures#dead_letter_topic",
-  validateResource: validateResourceOfType(Subscription, (props, _args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.subscription], (props, _args, report) => {
     const push = read(props, "pushConfig");
     if (push === undefined || push === UNKNOWN) return;
     const topic = readString(props, "deadLetterPolicy.deadLetterTopic");
     if (topic === undefined || topic === "") {
-      report("Push subscription has no dead-letter topic (deadLetterPolicy.deadLetterTopic).");
+      report(
+        `Push subscription has no dead-letter topic (deadLetterPolicy.deadLetterTopic): check ${configKey("deadLetter")}.`,
+      );
       return;
     }
     // Unset means Pub/Sub's default of 5, which is within bounds.
     const attempts = readNumber(props, "deadLetterPolicy.maxDeliveryAttempts");
     if (typeof attempts === "number" && (attempts < 5 || attempts > 100 || !Number.isInteger(attempts))) {
-      report(`deadLetterPolicy.maxDeliveryAttempts is ${attempts}; Pub/Sub accepts an integer from 5 to 100.`);
+      report(
+        `deadLetterPolicy.maxDeliveryAttempts is ${attempts}; Pub/Sub accepts an integer from 5 to 100: set ${configKey("deadLetter.maxDeliveryAttempts")}.`,
+      );
     }
   }),
 };

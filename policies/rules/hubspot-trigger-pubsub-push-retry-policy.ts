@@ -1,7 +1,6 @@
-import { Subscription } from "@pulumi/gcp/pubsub";
-import { validateResourceOfType } from "@pulumi/policy";
+import { configKey, TYPES } from "../lib/conventions";
 import { durationSeconds } from "../lib/pubsub";
-import type { ResourceRule } from "../lib/rule";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { read, readString, UNKNOWN } from "../lib/values";
 
 /**
@@ -19,11 +18,13 @@ export const pushRetryPolicy: ResourceRule = {
     'Set `retryPolicy: { minimumBackoff: "10s", maximumBackoff: "600s" }` (`hubspot-trigger:retry`), with ' +
     "0s <= minimum <= maximum <= 600s.",
   url: "https://cloud.google.com/pubsub/docs/handling-failures#exponential_backoff",
-  validateResource: validateResourceOfType(Subscription, (props, _args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.subscription], (props, _args, report) => {
     const push = read(props, "pushConfig");
     if (push === undefined || push === UNKNOWN) return;
     if (read(props, "retryPolicy") === undefined) {
-      report("Push subscription has no retryPolicy: failed pushes are redelivered immediately.");
+      report(
+        `Push subscription has no retryPolicy: failed pushes are redelivered immediately; set ${configKey("retry")}.`,
+      );
       return;
     }
     const bounds: Record<string, number | undefined> = {};
@@ -32,14 +33,18 @@ export const pushRetryPolicy: ResourceRule = {
       if (typeof value !== "string") continue;
       const seconds = durationSeconds(value);
       if (seconds === undefined || seconds > 600) {
-        report(`retryPolicy.${field} is "${value}"; expected a duration like "10s" between 0s and 600s.`);
+        report(
+          `retryPolicy.${field} is "${value}"; expected a duration like "10s" between 0s and 600s: set ${configKey(`retry.${field}`)}.`,
+        );
       } else {
         bounds[field] = seconds;
       }
     }
     const { minimumBackoff: min, maximumBackoff: max } = bounds;
     if (min !== undefined && max !== undefined && min > max) {
-      report(`retryPolicy.minimumBackoff (${min}s) is greater than retryPolicy.maximumBackoff (${max}s).`);
+      report(
+        `retryPolicy.minimumBackoff (${min}s) is greater than retryPolicy.maximumBackoff (${max}s): fix ${configKey("retry.minimumBackoff")} or ${configKey("retry.maximumBackoff")}.`,
+      );
     }
   }),
 };

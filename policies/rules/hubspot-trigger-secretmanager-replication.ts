@@ -1,6 +1,5 @@
-import { Secret } from "@pulumi/gcp/secretmanager";
-import { validateResourceOfType } from "@pulumi/policy";
-import type { ResourceRule } from "../lib/rule";
+import { TYPES } from "../lib/conventions";
+import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { read, readArray, readString, UNKNOWN } from "../lib/values";
 
 interface ReplicationConfig {
@@ -28,7 +27,7 @@ export const secretReplication: ResourceRule = {
       allowedLocations: { type: "array", items: { type: "string" }, default: [] },
     },
   },
-  validateResource: validateResourceOfType(Secret, (props, args, report) => {
+  validateResource: validateResourceOfTypes([TYPES.secret], (props, args, report) => {
     const allowed = args.getConfig<ReplicationConfig>().allowedLocations ?? [];
     const replication = read(props, "replication");
     if (replication === UNKNOWN) return;

@@ -35,22 +35,25 @@ const BAD_STACK_VIOLATIONS = [
   {
     policy: "hubspot-trigger-iam-connectors-admin-humans-only",
     resource: urnOf("gcp:projects/iAMMember:IAMMember", "connectors-admin-0"),
-    message: `Grants roles/connectors.admin to runtime account ${MEMBERS.trigger}.`,
+    message: `Grants roles/connectors.admin to runtime account ${MEMBERS.trigger}: remove it from hubspot-trigger:admins.`,
   },
   {
     policy: "hubspot-trigger-cloudrun-deletion-protection",
     resource: urnOf(SERVICE, "listener"),
-    message: "deletionProtection is false: the service can be deleted by a destroy or a replacement.",
+    message:
+      "deletionProtection is false: the service can be deleted by a destroy or a replacement; set hubspot-trigger:deletionProtection: true.",
   },
   {
     policy: "hubspot-trigger-cloudrun-min-instances",
     resource: urnOf(SERVICE, "dispatcher"),
-    message: "Minimum instance count is 0; at least 1 warm instance(s) required.",
+    message:
+      "Minimum instance count is 0; at least 1 warm instance(s) required: raise hubspot-trigger:scaling.minInstances.",
   },
   {
     policy: "hubspot-trigger-psc-consumer-accept-list",
     resource: urnOf("gcp:compute/serviceAttachment:ServiceAttachment", "psc-attachment"),
-    message: "consumerAcceptLists is empty: no consumer can connect to the service attachment.",
+    message:
+      "consumerAcceptLists is empty: no consumer can connect to the service attachment; add the consumer project to hubspot-trigger:privateServiceConnect.consumerAcceptList.",
   },
 ];
 

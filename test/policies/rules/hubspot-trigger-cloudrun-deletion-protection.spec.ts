@@ -16,7 +16,7 @@ describe("hubspot-trigger-cloudrun-deletion-protection", () => {
       inputs.deletionProtection = false;
     });
     assert.deepEqual(messages(deletionProtection, [off]), [
-      "deletionProtection is false: the service can be deleted by a destroy or a replacement.",
+      "deletionProtection is false: the service can be deleted by a destroy or a replacement; set hubspot-trigger:deletionProtection: true.",
     ]);
   });
 });

@@ -17,7 +17,7 @@ describe("hubspot-trigger-cloudrun-max-instances", () => {
       delete (inputs.template as { scaling?: unknown }).scaling;
     });
     assert.deepEqual(messages(maxInstances, [unbounded]), [
-      "Maximum instance count is unset: set template.scaling.maxInstanceCount to a positive number.",
+      "Maximum instance count is unset: set hubspot-trigger:scaling.maxInstances to a positive number (template.scaling.maxInstanceCount).",
     ]);
   });
 

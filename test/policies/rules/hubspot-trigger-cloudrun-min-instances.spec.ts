@@ -17,15 +17,15 @@ describe("hubspot-trigger-cloudrun-min-instances", () => {
 
   it("reports zero and unset minimums", () => {
     assert.deepEqual(messages(minInstances, [withMin(0), withMin(undefined)]), [
-      "Minimum instance count is 0; at least 1 warm instance(s) required.",
-      "Minimum instance count is 0; at least 1 warm instance(s) required.",
+      "Minimum instance count is 0; at least 1 warm instance(s) required: raise hubspot-trigger:scaling.minInstances.",
+      "Minimum instance count is 0; at least 1 warm instance(s) required: raise hubspot-trigger:scaling.minInstances.",
     ]);
   });
 
   it("takes the minimum from the policy config", () => {
     const config = { "hubspot-trigger-cloudrun-min-instances": { minimum: 3 } };
     assert.deepEqual(messages(minInstances, [withMin(2)], config), [
-      "Minimum instance count is 2; at least 3 warm instance(s) required.",
+      "Minimum instance count is 2; at least 3 warm instance(s) required: raise hubspot-trigger:scaling.minInstances.",
     ]);
   });
 });

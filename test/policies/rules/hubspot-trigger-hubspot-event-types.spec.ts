@@ -16,7 +16,7 @@ describe("hubspot-trigger-hubspot-event-types", () => {
       inputs.eventType = "company.creation";
     });
     assert.deepEqual(messages(eventTypes, [company]), [
-      `HubSpot subscription event type "company.creation" is not supported (supported: ${SUPPORTED}).`,
+      `HubSpot subscription event type "company.creation" is not supported (supported: ${SUPPORTED}): fix eventTypes in hubspot-trigger:triggers.`,
     ]);
   });
 
@@ -26,7 +26,7 @@ describe("hubspot-trigger-hubspot-event-types", () => {
       inputs.filter = 'attributes.eventType = "deal.creation" OR attributes.eventType="deal.changed"';
     });
     assert.deepEqual(messages(eventTypes, [typo]), [
-      'Subscription filter matches event type "deal.changed", which the listener never publishes.',
+      `Subscription filter matches event type "deal.changed", which the listener never publishes: fix the trigger's eventTypes in hubspot-trigger:triggers.`,
     ]);
   });
 
@@ -39,8 +39,8 @@ describe("hubspot-trigger-hubspot-event-types", () => {
       inputs.template.containers[0].envs[1] = { name: "DISPATCHER_TRIGGERS", value: JSON.stringify(triggers) };
     });
     assert.deepEqual(messages(eventTypes, [dispatcher]), [
-      `Trigger "deal-sync" uses event type "deal.created", which is not supported (supported: ${SUPPORTED}).`,
-      'Trigger "idle" has no event type.',
+      `Trigger "deal-sync" uses event type "deal.created", which is not supported (supported: ${SUPPORTED}): fix its eventTypes in hubspot-trigger:triggers.`,
+      'Trigger "idle" has no event type: list at least one in its eventTypes in hubspot-trigger:triggers.',
     ]);
   });
 });

@@ -16,7 +16,7 @@ describe("hubspot-trigger-hubspot-max-concurrent-requests", () => {
       inputs.maxConcurrentRequests = 4;
     });
     assert.deepEqual(messages(maxConcurrentRequests, [four]), [
-      "maxConcurrentRequests is 4; HubSpot requires at least 5.",
+      "maxConcurrentRequests is 4; HubSpot requires at least 5: raise hubspot-trigger:registration.maxConcurrentRequests.",
     ]);
   });
 });

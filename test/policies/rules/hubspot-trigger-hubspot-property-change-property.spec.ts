@@ -13,7 +13,7 @@ describe("hubspot-trigger-hubspot-property-change-property", () => {
       delete (inputs as { propertyName?: string }).propertyName;
     });
     assert.deepEqual(messages(propertyChangeProperty, [bare]), [
-      'HubSpot subscription "deal.propertyChange" names no property: propertyChange subscriptions need propertyName.',
+      `HubSpot subscription "deal.propertyChange" names no property: list the watched properties in the trigger's propertyNames in hubspot-trigger:triggers.`,
     ]);
   });
 
@@ -22,7 +22,7 @@ describe("hubspot-trigger-hubspot-property-change-property", () => {
       Object.assign(inputs, { propertyName: "dealstage" });
     });
     assert.deepEqual(messages(propertyChangeProperty, [creation]), [
-      'HubSpot subscription "deal.creation" sets propertyName "dealstage", which only propertyChange takes.',
+      'HubSpot subscription "deal.creation" sets propertyName "dealstage", which only propertyChange takes: remove propertyNames from the trigger in hubspot-trigger:triggers or add a *.propertyChange event type.',
     ]);
   });
 

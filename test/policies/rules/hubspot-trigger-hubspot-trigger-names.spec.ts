@@ -18,17 +18,17 @@ describe("hubspot-trigger-hubspot-trigger-names", () => {
     const base = DISPATCHER_TRIGGERS[0];
     const bad = ["Deal_Sync", "google-sync", "x".repeat(50), "deal-"].map((name) => ({ ...base, name }));
     assert.deepEqual(messages(triggerNames, [dispatcherWithTriggers(bad)]), [
-      'DISPATCHER_TRIGGERS: trigger name "Deal_Sync" must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit.',
-      'DISPATCHER_TRIGGERS: trigger name "google-sync" must not start with "goog".',
-      `DISPATCHER_TRIGGERS: trigger name "${"x".repeat(50)}" is 50 characters long (at most 49).`,
-      'DISPATCHER_TRIGGERS: trigger name "deal-" must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit.',
+      'Trigger name "Deal_Sync" must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: rename it in hubspot-trigger:triggers.',
+      'Trigger name "google-sync" must not start with "goog": rename it in hubspot-trigger:triggers.',
+      `Trigger name "${"x".repeat(50)}" is 50 characters long (at most 49): rename it in hubspot-trigger:triggers.`,
+      'Trigger name "deal-" must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: rename it in hubspot-trigger:triggers.',
     ]);
   });
 
   it("reports a name used twice", () => {
     const twice = [DISPATCHER_TRIGGERS[0], { ...DISPATCHER_TRIGGERS[0], eventTypes: ["deal.deletion"] }];
     assert.deepEqual(messages(triggerNames, [dispatcherWithTriggers(twice)]), [
-      'DISPATCHER_TRIGGERS: trigger name "deal-sync" is used twice.',
+      'Trigger name "deal-sync" is used twice: rename one in hubspot-trigger:triggers.',
     ]);
   });
 
@@ -37,9 +37,12 @@ describe("hubspot-trigger-hubspot-trigger-names", () => {
       inputs.template.containers[0].envs[1] = { name: "DISPATCHER_TRIGGERS", value: "{not json" };
     });
     const [message] = messages(triggerNames, [broken]);
-    assert.match(message, /^DISPATCHER_TRIGGERS is not JSON \(.+\): expected \[\{"name", "eventTypes", \.\.\.\}\]\.$/);
+    assert.match(
+      message,
+      /^DISPATCHER_TRIGGERS is not JSON \(.+\): expected \[\{"name", "eventTypes", \.\.\.\}\] built from hubspot-trigger:triggers\.$/,
+    );
     assert.deepEqual(messages(triggerNames, [dispatcherWithTriggers([{ name: "a" }])]), [
-      'DISPATCHER_TRIGGERS entry 0 ("a") has no "eventTypes" array of strings: expected [{"name", "eventTypes", ...}].',
+      'DISPATCHER_TRIGGERS entry 0 ("a") has no "eventTypes" array of strings: expected [{"name", "eventTypes", ...}] built from hubspot-trigger:triggers.',
     ]);
   });
 });

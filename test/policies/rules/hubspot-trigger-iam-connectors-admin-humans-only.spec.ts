@@ -13,7 +13,7 @@ describe("hubspot-trigger-iam-connectors-admin-humans-only", () => {
       s.admin.inputs.member = MEMBERS.listener;
     });
     assert.deepEqual(messages(connectorsAdminHumansOnly, stack), [
-      `Grants roles/connectors.admin to runtime account ${MEMBERS.listener}.`,
+      `Grants roles/connectors.admin to runtime account ${MEMBERS.listener}: remove it from hubspot-trigger:admins.`,
     ]);
   });
 

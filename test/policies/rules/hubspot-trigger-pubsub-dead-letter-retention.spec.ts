@@ -23,7 +23,7 @@ describe("hubspot-trigger-pubsub-dead-letter-retention", () => {
     });
     assert.deepEqual(messages(deadLetterRetention, short), [
       "Dead-letter topic acme-prod/hubspot-prod-dead-letter has no subscription keeping messages 7 days: " +
-        "dead-letter-retention retains messages for 86400s, less than 7 days (604800s).",
+        "dead-letter-retention retains messages for 86400s, less than 7 days (604800s): set hubspot-trigger:deadLetter.retentionDays to 7 or more.",
     ]);
     const expiring = buildStack((s) => {
       delete (s.deadLetterSubscription.inputs as { expirationPolicy?: unknown }).expirationPolicy;

@@ -13,7 +13,7 @@ describe("hubspot-trigger-pubsub-push-dead-letter-policy", () => {
       delete (inputs as { deadLetterPolicy?: unknown }).deadLetterPolicy;
     });
     assert.deepEqual(messages(pushDeadLetterPolicy, [sub]), [
-      "Push subscription has no dead-letter topic (deadLetterPolicy.deadLetterTopic).",
+      "Push subscription has no dead-letter topic (deadLetterPolicy.deadLetterTopic): check hubspot-trigger:deadLetter.",
     ]);
   });
 
@@ -24,8 +24,8 @@ describe("hubspot-trigger-pubsub-push-dead-letter-policy", () => {
       }),
     );
     assert.deepEqual(messages(pushDeadLetterPolicy, subs), [
-      "deadLetterPolicy.maxDeliveryAttempts is 4; Pub/Sub accepts an integer from 5 to 100.",
-      "deadLetterPolicy.maxDeliveryAttempts is 101; Pub/Sub accepts an integer from 5 to 100.",
+      "deadLetterPolicy.maxDeliveryAttempts is 4; Pub/Sub accepts an integer from 5 to 100: set hubspot-trigger:deadLetter.maxDeliveryAttempts.",
+      "deadLetterPolicy.maxDeliveryAttempts is 101; Pub/Sub accepts an integer from 5 to 100: set hubspot-trigger:deadLetter.maxDeliveryAttempts.",
     ]);
   });
 });

@@ -17,7 +17,7 @@ describe("hubspot-trigger-pubsub-push-retry-policy", () => {
 
   it("reports a push subscription without retry policy", () => {
     assert.deepEqual(messages(pushRetryPolicy, [withRetry(undefined)]), [
-      "Push subscription has no retryPolicy: failed pushes are redelivered immediately.",
+      "Push subscription has no retryPolicy: failed pushes are redelivered immediately; set hubspot-trigger:retry.",
     ]);
   });
 
@@ -28,9 +28,9 @@ describe("hubspot-trigger-pubsub-push-retry-policy", () => {
         withRetry({ minimumBackoff: "60s", maximumBackoff: "30s" }),
       ]),
       [
-        'retryPolicy.minimumBackoff is "10m"; expected a duration like "10s" between 0s and 600s.',
-        'retryPolicy.maximumBackoff is "900s"; expected a duration like "10s" between 0s and 600s.',
-        "retryPolicy.minimumBackoff (60s) is greater than retryPolicy.maximumBackoff (30s).",
+        'retryPolicy.minimumBackoff is "10m"; expected a duration like "10s" between 0s and 600s: set hubspot-trigger:retry.minimumBackoff.',
+        'retryPolicy.maximumBackoff is "900s"; expected a duration like "10s" between 0s and 600s: set hubspot-trigger:retry.maximumBackoff.',
+        "retryPolicy.minimumBackoff (60s) is greater than retryPolicy.maximumBackoff (30s): fix hubspot-trigger:retry.minimumBackoff or hubspot-trigger:retry.maximumBackoff.",
       ],
     );
   });

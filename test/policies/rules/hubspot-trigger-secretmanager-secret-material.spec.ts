@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { secretMaterial } from "../../../policies/rules/hubspot-trigger-secretmanager-secret-material";
 import { evaluatePolicies } from "../../../policies/offline";
-import { messages } from "../support/harness";
+import { messages, planned } from "../support/harness";
 import { one, wireSecret } from "../support/stack";
 
 describe("hubspot-trigger-secretmanager-secret-material", () => {
@@ -20,7 +20,9 @@ describe("hubspot-trigger-secretmanager-secret-material", () => {
     assert.deepEqual(
       violations.map((v) => v.message),
       [
-        "Container 0 sets HUBSPOT_CLIENT_SECRET_PREVIOUS as a literal value; use valueSource.secretKeyRef.",
+        "Container 0 sets HUBSPOT_CLIENT_SECRET_PREVIOUS as a literal value; use valueSource.secretKeyRef: set it with " +
+          "`pulumi config set --secret hubspot-trigger:previousClientSecret`, or reference an existing secret with " +
+          "hubspot-trigger:previousClientSecretRef.",
         "Container 0 sets SLACK_API_KEY as a literal value; use valueSource.secretKeyRef.",
       ],
     );
@@ -32,5 +34,22 @@ describe("hubspot-trigger-secretmanager-secret-material", () => {
       inputs.secretData = wireSecret("");
     });
     assert.deepEqual(messages(secretMaterial, [empty]), ["The secret version's secretData is empty."]);
+  });
+
+  it("names the config key of an empty version named the way the secrets component names it", () => {
+    const version = (name: string) =>
+      planned("gcp:secretmanager/secretVersion:SecretVersion", name, { secret: "s", secretData: wireSecret("") });
+    assert.deepEqual(
+      messages(secretMaterial, [
+        version("hubspot-secrets-client-secret-version"),
+        version("hubspot-secrets-previous-client-secret-version"),
+      ]),
+      ["clientSecret", "previousClientSecret"].map(
+        (key) =>
+          "The secret version's secretData is empty: set it with " +
+          `\`pulumi config set --secret hubspot-trigger:${key}\`, or reference an existing secret with ` +
+          `hubspot-trigger:${key}Ref.`,
+      ),
+    );
   });
 });
