@@ -97,6 +97,14 @@ export interface EnrichmentConfig {
   dealProperties: string[];
 }
 
+/** `hubspot-trigger:imageBuild` when enabled: `pulumi up` builds listener/Dockerfile and pushes it. */
+export interface ImageBuildConfig {
+  /** Artifact Registry repository id the stack creates in `region`. Default `<connectionName>-<environment>-runtime`. */
+  repository: string;
+  /** Tag pushed with each build (Cloud Run runs the pushed digest). Default "latest". */
+  tag?: string;
+}
+
 export interface SignatureConfig {
   /** Accept v1/v2 signatures (X-HubSpot-Signature) besides v3. Default false. */
   allowLegacy: boolean;
@@ -130,8 +138,10 @@ export interface StackConfig {
   environment: string;
   /** Extra labels on every resource that takes labels; `app` and `env` are always added. */
   labels: Record<string, string>;
-  /** Container image of `listener/` (both roles). */
-  image: string;
+  /** Container image of `listener/` (both roles), built and pushed by the user. Exactly one of image and imageBuild. */
+  image?: string;
+  /** Present when the stack builds the image itself (`imageBuild.enabled`). */
+  imageBuild?: ImageBuildConfig;
   /**
    * Default Application Integration, its location (default: region) and the project's concurrent-executions quota
    * (Application Integration's default 50; raise it only after Google raised the quota), which sizes the dispatcher.
@@ -160,5 +170,7 @@ export interface StackConfig {
   signature: SignatureConfig;
   /** Cloud Run deletion protection. Default false (true is recommended for prod). */
   deletionProtection: boolean;
+  /** Enable the Google APIs the stack uses (never disabled on destroy). Default true; false where a platform team owns it. */
+  enableApis: boolean;
   registration: RegistrationConfig;
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { StackConfig } from "./config-types";
 import { ALL_KEYS, GCP_PROJECT_KEY, GCP_REGION_KEY, SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "./config/keys";
 import { NAMESPACE } from "./config/problems";
@@ -7,6 +8,12 @@ import { validateStackConfig, type RawStackConfig } from "./config/validate";
 export { ConfigValidationError, type ConfigProblem } from "./config/problems";
 export { validateStackConfig, type ConfigContext, type RawStackConfig } from "./config/validate";
 export { ALL_KEYS, SECRET_KEYS } from "./config/keys";
+
+/**
+ * Whether the engine marked a config key secret (a `secure:` value). The SDK exports this function from
+ * `runtime/config` but marks it internal, so its type is declared here; the test of clear-text secrets pins it.
+ */
+const { isConfigSecret } = runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean };
 
 /** The engine hands structured config over as JSON text; a value that is not JSON stays a string for validation to report. */
 function parseStructured(text: string | undefined): unknown {
@@ -33,9 +40,14 @@ export function loadStackConfig(): StackConfig {
   for (const key of STRING_KEYS) raw.values[key] = config.get(key);
   for (const key of STRUCTURED_KEYS) raw.values[key] = parseStructured(config.get(key));
   for (const key of SECRET_KEYS) {
-    // Presence only, without reading the value through Config.get (which would log a warning about a secret): Pulumi.yaml
-    // defaults every secret key to "", which means "not set".
+    // Presence first, without reading the value through Config.get (which would log a warning about a secret).
     if (!pulumi.runtime.getConfig(`${NAMESPACE}:${key}`)) continue;
+    // The secret keys are undeclared in Pulumi.yaml (a typed secret key with a default breaks every stack that
+    // leaves it unset), so the CLI does not refuse them in clear text: the program does.
+    if (!isConfigSecret(`${NAMESPACE}:${key}`)) {
+      (raw.clearTextSecrets ??= []).push(key);
+      continue;
+    }
     const value = config.getSecret(key);
     if (value !== undefined) raw.secrets[key] = value;
   }

@@ -25,7 +25,9 @@ export const STRUCTURED_KEYS = [
   "enrichment",
   "signature",
   "deletionProtection",
+  "enableApis",
   "registration",
+  "imageBuild",
 ] as const;
 
 /** Set only with `pulumi config set --secret`; read with getSecret, never validated beyond presence. */

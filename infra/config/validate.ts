@@ -7,14 +7,14 @@ import {
   readObject,
   readString,
   readStringList,
-  requireString,
 } from "./fields";
 import { INTEGRATION_CONCURRENT_EXECUTIONS } from "../../components/capacity";
+import { readImageSource } from "./image";
 import { ALL_KEYS, type SecretKey, type StringKey, type StructuredKey } from "./keys";
 import { readPrivateServiceConnect } from "./network";
 import { describeValue, Problems } from "./problems";
 import { readRegistration } from "./registration";
-import { IMAGE, INTEGRATION_NAME, LABEL_VALUE, MEMBER, PROJECT_ID, REGION } from "./rules";
+import { INTEGRATION_NAME, LABEL_VALUE, MEMBER, PROJECT_ID, REGION } from "./rules";
 import { readSecretSource } from "./secrets";
 import { readDeadLetter, readEnrichment, readLabels, readRetry, readScaling } from "./sections";
 import { readName, readTriggers } from "./triggers";
@@ -26,6 +26,8 @@ export interface RawStackConfig {
   secrets: Partial<Record<SecretKey, pulumi.Input<string>>>;
   /** Other keys found in the namespace: reported as likely typos. */
   unknownKeys?: string[];
+  /** Secret keys the stack holds in clear text (not set with `--secret`): refused, never echoed. */
+  clearTextSecrets?: SecretKey[];
 }
 
 export interface ConfigContext {
@@ -63,6 +65,13 @@ function withoutEmptyValues(values: RawStackConfig["values"]): RawStackConfig["v
 export function validateStackConfig(raw: RawStackConfig, context: ConfigContext): StackConfig {
   const problems = new Problems();
   const v = withoutEmptyValues(raw.values);
+  for (const key of raw.clearTextSecrets ?? []) {
+    problems.add(
+      [key],
+      "stored in clear text",
+      `a secret: remove it from the stack file and run \`pulumi config set --secret hubspot-trigger:${key}\``,
+    );
+  }
   for (const key of raw.unknownKeys ?? []) {
     problems.add([key], "unknown key", `keys of this namespace are ${ALL_KEYS.join(", ")}`);
   }
@@ -84,7 +93,10 @@ export function validateStackConfig(raw: RawStackConfig, context: ConfigContext)
     pattern: /^[a-z0-9_-]{1,63}$/,
     rule: `the env label value (defaults to the stack name): ${LABEL_VALUE.rule}, not empty`,
   });
-  const image = requireString(problems, ["image"], v.image, IMAGE);
+  const imageSource = readImageSource(problems, v.image, v.imageBuild, {
+    connectionName: connectionName ?? DEFAULT_CONNECTION_NAME,
+    environment: environment ?? environmentFromStack(context.stack),
+  });
 
   const integrationRaw = readObject(problems, ["integration"], v.integration, [
     "name",
@@ -122,7 +134,7 @@ export function validateStackConfig(raw: RawStackConfig, context: ConfigContext)
     connectionName: connectionName ?? DEFAULT_CONNECTION_NAME,
     environment: environment ?? environmentFromStack(context.stack),
     labels: readLabels(problems, v.labels),
-    image: image ?? "",
+    ...imageSource,
     integration: {
       name: integrationName ?? "",
       location: integrationLocation,
@@ -167,6 +179,7 @@ export function validateStackConfig(raw: RawStackConfig, context: ConfigContext)
       }),
     },
     deletionProtection: readBoolean(problems, ["deletionProtection"], v.deletionProtection, false),
+    enableApis: readBoolean(problems, ["enableApis"], v.enableApis, true),
     registration: readRegistration(problems, v.registration, raw.secrets.hubspotDeveloperCredential),
   };
   problems.throwIfAny();

@@ -6,8 +6,10 @@
  *     stack       stack name ("dev", "prod"); `Pulumi.<stack>.yaml` next to Pulumi.yaml is read
  *     configFile  read this stack file instead (any path; the stack name is still `stack`)
  *     projectDir  folder holding Pulumi.yaml (default: the repository root)
- *   StackFile.config      engine-style map "namespace:key" -> string (objects and lists as JSON text), with the
- *                         `default:`s of Pulumi.yaml's config block applied under the stack's own values
+ *   StackFile.config      engine-style map "namespace:key" -> string (objects and lists as JSON text), merged and
+ *                         checked as the Pulumi CLI does before the program runs (./cli-config.ts): missing required
+ *                         keys, defaults applied as plaintext, typed keys' secrecy and types; plus a secret key held in
+ *                         clear text, which the CLI cannot see (those keys are undeclared). Any problem: StackFileError
  *   StackFile.secretKeys  full keys whose values are secret (`secure:` entries and stand-ins)
  *   StackFile.placeholders secret keys that got an offline stand-in value (`secure:` ciphertext cannot be decrypted
  *                         without the CLI, and stack files never hold secrets in clear)
@@ -18,6 +20,13 @@ import { parse } from "yaml";
 import { isPlainObject, type PlainObject } from "../config/fields";
 import { SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../config/keys";
 import { ConfigValidationError, NAMESPACE } from "../config/problems";
+import {
+  mergeStackConfig,
+  stackValueFromYaml,
+  validateProjectConfig,
+  type ProjectConfigType,
+  type StackConfigValue,
+} from "./cli-config";
 import { validateStackConfig, type RawStackConfig } from "../config/validate";
 
 export interface StackFile {
@@ -56,24 +65,26 @@ function fullKey(key: string): string {
   return key.includes(":") ? key : `${NAMESPACE}:${key}`;
 }
 
-function encode(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+function projectConfigBlock(project: PlainObject, file: string): Record<string, ProjectConfigType> {
+  const block = project.config ?? {};
+  if (!isPlainObject(block)) throw new StackFileError(`${file}: "config" must be a mapping`);
+  // A bare value is shorthand for `{ value: ... }` (the CLI's project loader rewrites it the same way).
+  return Object.fromEntries(
+    Object.entries(block).map(([key, declaration]) => [
+      key,
+      isPlainObject(declaration) ? (declaration as ProjectConfigType) : { value: declaration },
+    ]),
+  );
 }
 
-/** `default:` of this project's keys and `value:` of other namespaces, as `pulumi` applies them under stack values. */
-function projectDefaults(projectFile: PlainObject): Record<string, string> {
-  const defaults: Record<string, string> = {};
-  const block = projectFile.config;
-  if (!isPlainObject(block)) return defaults;
-  for (const [key, declaration] of Object.entries(block)) {
-    if (isPlainObject(declaration)) {
-      const value = declaration.default ?? declaration.value;
-      if (value !== undefined) defaults[fullKey(key)] = encode(value);
-    } else if (declaration !== null && declaration !== undefined) {
-      defaults[fullKey(key)] = encode(declaration);
-    }
-  }
-  return defaults;
+/** Our own rule on top of the CLI's: the optional secrets are undeclared in Pulumi.yaml, so the CLI cannot see them. */
+function clearTextSecrets(stackConfig: Map<string, StackConfigValue>): string[] {
+  return SECRET_KEYS.map((key) => `${NAMESPACE}:${key}`)
+    .filter((key) => {
+      const value = stackConfig.get(key);
+      return value !== undefined && !value.secure && value.text !== "";
+    })
+    .map((key) => `${key} is stored in clear text; remove it and run \`pulumi config set --secret ${key}\``);
 }
 
 /**
@@ -106,29 +117,49 @@ function neededSecrets(config: Record<string, string>): string[] {
 
 export function loadStackFile(stack: string, options: { configFile?: string; projectDir?: string } = {}): StackFile {
   const projectDir = options.projectDir ?? REPO_ROOT;
-  const project = readYamlObject(path.join(projectDir, "Pulumi.yaml"));
+  const projectFile = path.join(projectDir, "Pulumi.yaml");
+  const project = readYamlObject(projectFile);
+  const projectName = typeof project.name === "string" ? project.name : NAMESPACE;
+  const declarations = projectConfigBlock(project, projectFile);
+  const projectProblems = validateProjectConfig(projectName, declarations);
+  if (projectProblems.length > 0) {
+    throw new StackFileError(
+      `${projectFile}: the Pulumi CLI refuses this project:\n  - ${projectProblems.join("\n  - ")}`,
+    );
+  }
+
   const file = path.resolve(options.configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`));
   const stackFile = readYamlObject(file);
   const stackConfig = stackFile.config ?? {};
   if (!isPlainObject(stackConfig)) throw new StackFileError(`${file}: "config" must be a mapping`);
+  const ownValues = new Map(
+    Object.entries(stackConfig).map(([key, value]) => [fullKey(key), stackValueFromYaml(value)] as const),
+  );
+  const merged = mergeStackConfig({
+    projectName,
+    stackName: stack,
+    projectConfig: declarations,
+    stackConfig: ownValues,
+    decrypt: (key) => placeholderSecret(key),
+  });
+  const problems = [...merged.problems, ...clearTextSecrets(ownValues)];
+  if (problems.length > 0) {
+    // Values are never echoed: a problem names the key and the rule only.
+    throw new StackFileError(
+      `${file}: the Pulumi CLI would refuse this stack's config:\n  - ${problems.join("\n  - ")}`,
+    );
+  }
 
-  const config = projectDefaults(project);
+  const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const placeholders: string[] = [];
-  for (const [key, value] of Object.entries(stackConfig)) {
-    const full = fullKey(key);
-    if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string") {
-      config[full] = placeholderSecret(full);
-      secretKeys.push(full);
-      placeholders.push(full);
-    } else if (value !== null && value !== undefined) {
-      if (SECRET_KEYS.some((key) => full === `${NAMESPACE}:${key}`) && value !== "") {
-        // The CLI refuses this too ("must be encrypted as it's secret"); the value itself is never echoed.
-        throw new StackFileError(
-          `${file}: ${full} is stored in clear text; remove it and run \`pulumi config set --secret ${full}\``,
-        );
-      }
-      config[full] = encode(value);
+  for (const [key, value] of merged.values) {
+    if (value.secure) {
+      config[key] = placeholderSecret(key);
+      secretKeys.push(key);
+      placeholders.push(key);
+    } else {
+      config[key] = value.text;
     }
   }
   for (const key of neededSecrets(config)) {

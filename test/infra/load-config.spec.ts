@@ -30,7 +30,7 @@ describe("loadStackConfig (engine config)", () => {
     assert.deepEqual(config.scaling, { minInstances: 1, maxInstances: 5, concurrency: 80 });
     assert.equal(config.privateServiceConnect.enabled, true);
     assert.equal(config.registration.mode, "project");
-    assert.equal(config.previousClientSecret, undefined, 'the "" default of a secret key means unset');
+    assert.equal(config.previousClientSecret, undefined, "an unset optional secret stays undefined");
     assert.equal(config.clientSecret.kind, "managed");
     if (config.clientSecret.kind === "managed") assert.equal(await pulumi.isSecret(config.clientSecret.value), true);
     assert.equal(config.accessToken?.kind, "managed");

@@ -4,9 +4,16 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadStackFile, placeholderSecret, StackFileError } from "../../infra/offline/stack-file";
 
+// What every stack must set (Pulumi.yaml declares them without a default), so a case file differs only where it means to.
+const REQUIRED = `  hubspot-trigger:image: europe-west1-docker.pkg.dev/acme/hubspot/listener:1.0.0
+  hubspot-trigger:triggers:
+    - name: deals
+      eventTypes: [deal.creation]
+`;
+
 function stackFile(yaml: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "a2-stack-")), "Pulumi.case.yaml");
-  writeFileSync(file, yaml);
+  writeFileSync(file, yaml.replace(/^config:\n/, `config:\n${REQUIRED}`));
   return file;
 }
 
@@ -29,7 +36,7 @@ describe("offline stack file loading", () => {
     assert.deepEqual(dev.placeholders.sort(), ["hubspot-trigger:accessToken", "hubspot-trigger:clientSecret"]);
     assert.deepEqual(dev.secretKeys.sort(), dev.placeholders.sort());
     assert.equal(dev.config["hubspot-trigger:clientSecret"], placeholderSecret("hubspot-trigger:clientSecret"));
-    assert.equal(dev.config["hubspot-trigger:previousClientSecret"], "", "optional secrets stay unset");
+    assert.equal(dev.config["hubspot-trigger:previousClientSecret"], undefined, "optional secrets stay unset");
 
     const prod = loadStackFile("prod");
     assert.ok(
