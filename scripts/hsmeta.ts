@@ -8,13 +8,13 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { hsmetaText, renderHsmeta } from "../components/hubspot/hsmeta";
 import { subscriptionsFromTriggers } from "../components/hubspot/subscriptions";
 import { validateStackConfig, type RawStackConfig } from "../infra/config";
 import { SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../infra/config/keys";
 import { NAMESPACE } from "../infra/config/problems";
 import { loadStackFile } from "../infra/offline/stack-file";
+import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 
 const USAGE =
   "usage: npm run hsmeta -- --stack <stack> [--out FILE] [--target-url https://...] [--uid UID] [--config FILE]";
@@ -58,16 +58,17 @@ function deployedWebhookUrl(stack: string): string {
 }
 
 export function main(argv: string[]): string {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseCommandLine(
+    USAGE,
+    {
       stack: { type: "string" },
       out: { type: "string" },
       "target-url": { type: "string" },
       uid: { type: "string" },
       config: { type: "string" },
     },
-  });
+    argv,
+  );
   if (!values.stack) throw new Error(`--stack is missing\n${USAGE}`);
   const stackFile = loadStackFile(values.stack, { configFile: values.config });
   const config = validateStackConfig(rawConfig(stackFile.config), {
@@ -101,6 +102,7 @@ if (require.main === module) {
   try {
     main(process.argv.slice(2));
   } catch (error) {
+    exitOnUsageError(error);
     console.error(`hsmeta: ${(error as Error).message}`);
     process.exit(1);
   }

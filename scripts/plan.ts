@@ -4,7 +4,6 @@
  * config (policies/config/<env>.json), as `pulumi preview --policy-pack policies` would. Exit 1 on invalid config
  * (every problem on stderr) or on a mandatory policy violation.
  */
-import { parseArgs } from "node:util";
 import { ConfigValidationError } from "../infra/config/problems";
 import { renderPlan } from "../infra/offline/render";
 import { planStack } from "../infra/offline/run-program";
@@ -16,10 +15,12 @@ import {
   hasMandatoryViolations,
   loadPolicyConfig,
 } from "../policies/offline";
+import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--json] [--config-file PATH] [--program PATH]";
 
 function fail(error: unknown): never {
+  exitOnUsageError(error);
   if (error instanceof ConfigValidationError || error instanceof StackFileError) {
     process.stderr.write(`${error.message}\n`);
   } else {
@@ -29,15 +30,13 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string", short: "s", default: "dev" },
-      json: { type: "boolean", default: false },
-      "config-file": { type: "string" },
-      // Another program than infra/index.ts (tests plan a fixture program with it).
-      program: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  const values = parseCommandLine(USAGE, {
+    stack: { type: "string", short: "s", default: "dev" },
+    json: { type: "boolean", default: false },
+    "config-file": { type: "string" },
+    // Another program than infra/index.ts (tests plan a fixture program with it).
+    program: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);

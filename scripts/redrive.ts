@@ -1,20 +1,20 @@
 // `npm run redrive -- --project P --subscription DLQ_SUB --topic EVENTS_TOPIC [--max N] [--dry-run] [--exclude-reason R]`
-import { parseArgs } from "node:util";
+import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 import { redrive } from "./lib/redrive";
 
+const USAGE =
+  "usage: npm run redrive -- --project P --subscription DLQ_SUB --topic EVENTS_TOPIC [--max N] [--batch-size N] [--dry-run] [--exclude-reason R] [--json]";
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      project: { type: "string", default: process.env.GOOGLE_CLOUD_PROJECT ?? "" },
-      subscription: { type: "string", default: "" },
-      topic: { type: "string", default: "" },
-      max: { type: "string" },
-      "batch-size": { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      "exclude-reason": { type: "string", multiple: true, default: [] },
-      json: { type: "boolean", default: false },
-    },
-    strict: true,
+  const values = parseCommandLine(USAGE, {
+    project: { type: "string", default: process.env.GOOGLE_CLOUD_PROJECT ?? "" },
+    subscription: { type: "string", default: "" },
+    topic: { type: "string", default: "" },
+    max: { type: "string" },
+    "batch-size": { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    "exclude-reason": { type: "string", multiple: true, default: [] },
+    json: { type: "boolean", default: false },
   });
   const summary = await redrive({
     project: values.project,
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  exitOnUsageError(error);
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 });

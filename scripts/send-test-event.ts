@@ -6,7 +6,7 @@
  * with https:// (HubSpot only calls https URLs, and a listener without PUBLIC_URL verifies against https + Host +
  * path). Set it to the listener's PUBLIC_URL when that differs. Exits 1 when any batch is not answered 2xx.
  */
-import { parseArgs } from "node:util";
+import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 import { batchJson, EVENT_TYPES, sampleEvents, type SampleEventType } from "../listener/events/sample-events";
 import { signV1, signV2, signV3 } from "../listener/signature/sign";
 
@@ -46,18 +46,16 @@ export function signedHeaders(
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: "string" },
-      secret: { type: "string" },
-      type: { type: "string" },
-      count: { type: "string" },
-      signature: { type: "string", default: "v3" },
-      generic: { type: "boolean", default: false },
-      "signed-url": { type: "string" },
-      "batch-size": { type: "string" },
-      help: { type: "boolean", default: false },
-    },
+  const values = parseCommandLine(USAGE, {
+    url: { type: "string" },
+    secret: { type: "string" },
+    type: { type: "string" },
+    count: { type: "string" },
+    signature: { type: "string", default: "v3" },
+    generic: { type: "boolean", default: false },
+    "signed-url": { type: "string" },
+    "batch-size": { type: "string" },
+    help: { type: "boolean", default: false },
   });
   if (values.help) {
     console.log(USAGE);
@@ -99,6 +97,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
+    exitOnUsageError(error);
     console.error(`send-test-event: ${(error as Error).message}`);
     process.exit(1);
   });
