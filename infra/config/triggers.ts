@@ -7,15 +7,18 @@ const TRIGGER_KEYS = ["name", "eventTypes", "propertyNames", "integration", "tri
 const EVENT_TYPE_RULE = `one of ${EVENT_TYPES.join(", ")}`;
 
 /** Precise problem for a seed-rule name (connection or trigger), or undefined when valid. */
+/** Every rule a name breaks, so one edit can fix them all. */
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return "is empty";
-  if (name.length > 49) return `${describeValue(name)} is ${name.length} characters long`;
-  if (name.startsWith("goog")) return `${describeValue(name)} starts with "goog"`;
-  if (/[A-Z]/.test(name)) return `${describeValue(name)} contains uppercase letters`;
-  if (!/^[a-z]/.test(name)) return `${describeValue(name)} does not start with a letter`;
-  if (!/[a-z0-9]$/.test(name)) return `${describeValue(name)} does not end with a letter or digit`;
-  if (!/^[a-z0-9-]+$/.test(name)) return `${describeValue(name)} contains characters other than a-z, 0-9 and -`;
-  return undefined;
+  const broken = [
+    name.length > 49 && `is ${name.length} characters long`,
+    name.startsWith("goog") && `starts with "goog"`,
+    /[A-Z]/.test(name) && "contains uppercase letters",
+    !/^[a-zA-Z]/.test(name) && "does not start with a letter",
+    !/[a-zA-Z0-9]$/.test(name) && "does not end with a letter or digit",
+    !/^[a-zA-Z0-9-]+$/.test(name) && "contains characters other than a-z, 0-9 and -",
+  ].filter((problem): problem is string => typeof problem === "string");
+  return broken.length === 0 ? undefined : `${describeValue(name)} ${broken.join(", ")}`;
 }
 
 export function readName(problems: Problems, path: ConfigPath, value: unknown): string | undefined {

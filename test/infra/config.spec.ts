@@ -209,6 +209,12 @@ describe("stack config validation", () => {
       says: /is 50 characters long.*at most 49/,
     },
     {
+      rule: "trigger name breaking several rules: every one is reported at once",
+      change: (v) => (v.triggers = [{ name: `Goog_${"x".repeat(50)}-`, eventTypes: ["deal.creation"] }]),
+      key: "hubspot-trigger:triggers[0].name",
+      says: /is 56 characters long, contains uppercase letters, does not end with a letter or digit, contains characters other than a-z, 0-9 and -/,
+    },
+    {
       rule: "trigger name starting with goog",
       change: (v) => (v.triggers = [{ name: "google-deals", eventTypes: ["deal.creation"] }]),
       key: "hubspot-trigger:triggers[0].name",
@@ -533,7 +539,12 @@ describe("stack config validation", () => {
       key: "hubspot-trigger:image",
       says: /explicit tag or digest/,
     },
-    { rule: "image missing", change: (v) => delete v.image, key: "hubspot-trigger:image", says: /missing; required/ },
+    {
+      rule: "image missing",
+      change: (v) => delete v.image,
+      key: "hubspot-trigger:image",
+      says: /missing and imageBuild.enabled is not true; exactly one of hubspot-trigger:image .* and hubspot-trigger:imageBuild.enabled/,
+    },
     {
       rule: "region format",
       change: (v) => (v.region = "Europe West"),
