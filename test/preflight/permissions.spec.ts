@@ -65,7 +65,21 @@ describe("preflight permission table (dev and prod plans)", function () {
   it("groups prod by project: the stack's, the dead-letter project and the image's repository project", () => {
     const needs = neededPermissions(prod.resources, prod.project);
     assert.deepEqual([...needs.keys()], ["acme-artifacts", "acme-hubspot-prod", "acme-ops-deadletters"]);
-    assert.deepEqual([...needs.get("acme-artifacts")!.keys()], ["artifactregistry.repositories.downloadArtifacts"]);
+    // Deploying from the image reads it; the stack also grants the Cloud Run service agent reader on that repository.
+    assert.deepEqual(
+      needs.get("acme-artifacts"),
+      new Map([
+        ["artifactregistry.repositories.downloadArtifacts", ["gcp:cloudrunv2/service:Service (container image)"]],
+        [
+          "artifactregistry.repositories.getIamPolicy",
+          ["gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"],
+        ],
+        [
+          "artifactregistry.repositories.setIamPolicy",
+          ["gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"],
+        ],
+      ]),
+    );
     const deadLetter = [...needs.get("acme-ops-deadletters")!.keys()];
     for (const permission of [
       "pubsub.topics.create",

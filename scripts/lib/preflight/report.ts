@@ -183,7 +183,9 @@ export function renderText(report: PreflightReport): string {
   const enabling = apis.filter((a) => a.state === "DISABLED" && a.problem === null);
   lines.push("");
   if (problems.length === 0) {
-    lines.push(`APIs: ${apis.filter((a) => a.state === "ENABLED").length} of ${apis.length} on`);
+    const on = apis.filter((a) => a.state === "ENABLED").length;
+    const unknown = apis.filter((a) => a.state === "UNKNOWN" || a.state === "STATE_UNSPECIFIED").length;
+    lines.push(`APIs: ${on} of ${apis.length} on, ${enabling.length} off that pulumi up enables, ${unknown} not read`);
   } else {
     lines.push(`APIs: ${problems.length} off that pulumi up will not turn on`, "");
     lines.push(table([["PROJECT", "API", "PROBLEM"], ...problems.map((a) => [a.project, a.api, a.problem ?? ""])]));
