@@ -1,8 +1,6 @@
 // The pack on the repository's real stacks, planned offline by `scripts/plan.ts` in a child process (the plan replaces
 // Pulumi's process-wide mock runtime, which this mocha process already uses).
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import {
   evaluatePolicies,
   fromPlanResources,
@@ -10,29 +8,7 @@ import {
   type PlanListedResource,
   type PolicyViolation,
 } from "../../policies/offline";
-
-const ROOT = path.resolve(__dirname, "../..");
-const BAD_POLICY_STACK = "test/fixtures/policy-stacks/Pulumi.bad-policy.yaml";
-
-interface PlanRun {
-  status: number | null;
-  resources: PlanListedResource[];
-  /** What `npm run plan` itself reported: the same evaluator, with the stack's own environment. */
-  violations: PolicyViolation[];
-}
-
-function plan(args: string[]): PlanRun {
-  const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), "scripts/plan.ts", "--json", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const json = JSON.parse(run.stdout) as {
-    resources: PlanListedResource[];
-    policy: { violations: PolicyViolation[] };
-  };
-  return { status: run.status, resources: json.resources, violations: json.policy.violations };
-}
+import { BAD_POLICY_STACK, plan, type PlanRun } from "./support/plans";
 
 function evaluate(listed: PlanListedResource[], stack: string, environment: string): PolicyViolation[] {
   return evaluatePolicies(fromPlanResources(stack, "hubspot-trigger", listed), loadPolicyConfig(environment));
