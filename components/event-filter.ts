@@ -17,7 +17,10 @@ export interface TriggerFilterArgs {
   eventTypes: readonly string[];
   /** Properties watched by the trigger's propertyChange types; none = every property. */
   propertyNames?: readonly string[];
-  /** Short name of the trigger's own subscription, which redriven dead letters name in `redriveSubscription`. */
+  /**
+   * The key of the trigger's subscription (listener/shared/subscription-key.ts): redriven dead letters name it in
+   * `redriveSubscription`, and it stays the same when an edit renames the subscription.
+   */
   subscriptionName?: string;
 }
 

@@ -189,6 +189,30 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       void pulumi.log.warn(warning, this);
     }
 
+    // Before the services: the listener publishes to the topic, so it must not start (and report ready) before it.
+    this.eventBus = new EventBus(
+      `${name}-events`,
+      {
+        ...labelArgs,
+        project,
+        topicName: names.eventsTopic,
+        triggers: args.triggers.map((t) => ({
+          name: t.name,
+          eventTypes: t.eventTypes,
+          propertyNames: t.propertyNames,
+          subscriptionKey: names.apply((n) => n.triggers[t.name].subscriptionKey),
+        })),
+        deadLetterTopic,
+        maxDeliveryAttempts: args.deadLetter.maxDeliveryAttempts,
+        retry: args.retry,
+        messageOrdering: args.messageOrdering,
+        ackDeadlineSeconds,
+        publishers: [{ key: "listener", member: listener.member }],
+        pubsubServiceAgent: pubsubAgent,
+      },
+      child,
+    );
+
     this.services = new ListenerService(
       `${name}-services`,
       {
@@ -202,7 +226,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           serviceAccountEmail: listener.email,
           scaling: args.scaling,
           timeoutSeconds: LISTENER_TIMEOUT_SECONDS,
-          dependsOn: present([secrets.clientSecret.access, secrets.previousClientSecret?.access]),
+          dependsOn: present([this.eventBus.topic, secrets.clientSecret.access, secrets.previousClientSecret?.access]),
           env: listenerEnv({
             project,
             publicUrl,
@@ -226,7 +250,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             deadLetterTopic,
             triggers: args.triggers.map((t) => ({
               name: t.name,
-              subscription: names.apply((n) => n.triggers[t.name].subscription),
+              subscription: this.eventBus.subscriptionNames[t.name],
               eventTypes: t.eventTypes,
               propertyNames: t.propertyNames,
               integration: t.integration,
@@ -249,31 +273,12 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     // HubSpot then points at a live service.
     this.webhookUrl = pulumi.all([publicUrl, this.services.listener.uri]).apply(([url]) => url);
 
-    this.eventBus = new EventBus(
-      `${name}-events`,
-      {
-        ...labelArgs,
-        project,
-        topicName: names.eventsTopic,
-        triggers: args.triggers.map((t) => ({
-          name: t.name,
-          eventTypes: t.eventTypes,
-          propertyNames: t.propertyNames,
-          subscriptionName: names.apply((n) => n.triggers[t.name].subscription),
-        })),
-        pushEndpoint: pulumi.interpolate`${dispatcherUri}${PUSH_PATH}`,
-        pushAudience: dispatcherUri,
-        pushServiceAccountEmail: push.email,
-        deadLetterTopic,
-        maxDeliveryAttempts: args.deadLetter.maxDeliveryAttempts,
-        retry: args.retry,
-        messageOrdering: args.messageOrdering,
-        ackDeadlineSeconds,
-        publishers: [{ key: "listener", member: listener.member }],
-        pubsubServiceAgent: pubsubAgent,
-      },
-      child,
-    );
+    // The subscriptions push to the dispatcher, so they come after it.
+    this.eventBus.addSubscriptions({
+      pushEndpoint: pulumi.interpolate`${dispatcherUri}${PUSH_PATH}`,
+      pushAudience: dispatcherUri,
+      pushServiceAccountEmail: push.email,
+    });
 
     const psc = args.privateServiceConnect;
     if (psc.enabled) {

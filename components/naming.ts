@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { SETTINGS_HASH_LENGTH, subscriptionKey } from "../listener/shared/subscription-key";
 
 /**
  * Every GCP name the components generate, derived from (connection name, environment, trigger name, per-stack
@@ -39,7 +40,11 @@ export const PATTERNS = {
 
 /** The names of one trigger's resources. */
 export interface TriggerNames {
-  subscription: string;
+  /**
+   * The stable part of the trigger's subscription name; the subscription itself is named
+   * `versionedSubscriptionName(subscriptionKey, settings)`, which changes when a replace-forcing setting does.
+   */
+  subscriptionKey: string;
 }
 
 /** Every name one `HubSpotTrigger` stack generates. */
@@ -164,7 +169,15 @@ export function resourceNames(inputs: NameInputs): ResourceNames {
 
   const triggers: Record<string, TriggerNames> = {};
   for (const trigger of inputs.triggerNames) {
-    triggers[trigger] = { subscription: pubsub(`trigger-${trigger}`) };
+    // Room for "-" and the settings hash, so the versioned name still fits Pub/Sub's 255.
+    const key = check(
+      "Pub/Sub",
+      withSuffix(`${stem}-trigger-${trigger}`, suffix, LIMITS.pubsub.max - SETTINGS_HASH_LENGTH - 1),
+      PATTERNS.pubsub,
+      LIMITS.pubsub.max,
+      3,
+    );
+    triggers[trigger] = { subscriptionKey: key };
   }
   return {
     environmentLabel: labelValue(inputs.environment),
@@ -191,6 +204,30 @@ export function resourceNames(inputs: NameInputs): ResourceNames {
     },
     triggers,
   };
+}
+
+/** The settings Pub/Sub can only change by replacing a subscription (filter, topic, enableMessageOrdering). */
+export interface ImmutableSubscriptionSettings {
+  filter: string;
+  messageOrdering: boolean;
+}
+
+/**
+ * A trigger subscription's name: its key plus a hash of the settings that force replacement. Editing one of them
+ * gives a new name, and a new name makes Pulumi create the new subscription before deleting the old one (its default
+ * for a replacement; with the same name it would have to delete first). The topic is not hashed: it only changes with
+ * the connection name or environment, which change the key too. Throws when the result breaks Pub/Sub's rules.
+ */
+export function versionedSubscriptionName(key: string, settings: ImmutableSubscriptionSettings): string {
+  const hash = createHash("sha256")
+    .update(JSON.stringify([settings.filter, settings.messageOrdering]))
+    .digest("hex")
+    .slice(0, SETTINGS_HASH_LENGTH);
+  const name = check("Pub/Sub", `${key}-${hash}`, PATTERNS.pubsub, LIMITS.pubsub.max, 3);
+  if (subscriptionKey(name) !== key) {
+    throw new Error(`subscription key "${key}" must end with the 8-hex stack suffix so "${name}" maps back to it`);
+  }
+  return name;
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { ConnectorEventPayload } from "../shared/connector-event-payload";
 import type { Logger } from "../shared/log";
 import type { DeadLetterAttributes } from "../shared/pubsub";
+import { subscriptionKey } from "../shared/subscription-key";
 import type { ConcurrencyLimit } from "./concurrency-limit";
 import type { TriggerRoute } from "./config";
 import type { Enricher } from "./enrichment";
@@ -64,8 +65,10 @@ export class PushHandler {
     };
     const route = this.routes.get(envelope.subscriptionId);
     if (!route) {
-      // A deployment mismatch (subscription created before this revision knows it): retrying may succeed after the
-      // rollout, and if it never does the subscription's dead-letter policy keeps the message.
+      // A deployment mismatch (subscription created before this revision knows it), or a trigger's previous
+      // subscription during an edit's handover (the revision already names its successor): never acknowledge, so the
+      // message stays in that subscription's backlog, which the handover moves to the successor. If nothing ever
+      // knows it, the subscription's dead-letter policy keeps the message.
       log.error("push for a subscription no trigger declares", { ...context, outcome: "unknown-subscription" });
       return { status: 404, body: { error: "unknown subscription", detail: envelope.subscriptionId } };
     }
@@ -99,9 +102,10 @@ export class PushHandler {
       return { status: 204 };
     }
     // A redriven dead letter (scripts/redrive.ts) is meant for the one trigger it failed on; the subscriptions'
-    // filters route it there, this check covers the emulator and hand-edited filters.
+    // filters route it there, this check covers the emulator and hand-edited filters. Both sides compare subscription
+    // keys, which survive the rename an edit of the trigger's filter or ordering causes.
     const redriveTarget = message.attributes.redriveSubscription;
-    if (redriveTarget !== undefined && redriveTarget !== envelope.subscriptionId) {
+    if (redriveTarget !== undefined && subscriptionKey(redriveTarget) !== subscriptionKey(envelope.subscriptionId)) {
       eventLog.info("redriven event meant for another trigger; acknowledged", { outcome: "not-ours", redriveTarget });
       return { status: 204 };
     }

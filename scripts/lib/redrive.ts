@@ -1,5 +1,6 @@
 import { v1, type PubSub } from "@google-cloud/pubsub";
 import { createPubSub } from "../../listener/shared/pubsub";
+import { subscriptionKey } from "../../listener/shared/subscription-key";
 
 /**
  * Dead-letter redrive: pull from the dead-letter retention subscription, republish each message to the events topic,
@@ -52,8 +53,9 @@ export function redriveAttributes(attributes: Record<string, string>): Record<st
   }
   // Send the event back to the one trigger it failed for, not to every trigger of its type: the subscriptions'
   // filters (and the dispatcher) let a message carrying `redriveSubscription` through only to that subscription.
+  // The key, not the name: an edit of the trigger's filter or ordering renames its subscription, never its key.
   const source = attributes.CloudPubSubDeadLetterSourceSubscription ?? attributes.subscription;
-  if (source) kept.redriveSubscription = source.split("/").pop() ?? source;
+  if (source) kept.redriveSubscription = subscriptionKey(source);
   const previous = Number.parseInt(attributes.redriveCount ?? "0", 10);
   kept.redriveCount = String((Number.isFinite(previous) && previous > 0 ? previous : 0) + 1);
   return kept;

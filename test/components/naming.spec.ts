@@ -11,8 +11,15 @@ import {
   PATTERNS,
   resourceNames,
   shorten,
+  versionedSubscriptionName,
   type ResourceNames,
 } from "../../components/naming";
+import { subscriptionKey } from "../../listener/shared/subscription-key";
+
+/** A trigger subscription's deployed name: its key plus the hash of a (longest-case) filter and ordering. */
+function subscriptionOf(key: string): string {
+  return versionedSubscriptionName(key, { filter: "x".repeat(FILTER_MAX_BYTES), messageOrdering: true });
+}
 
 // The config's rule for connection and trigger names (the seed's): [a-z][a-z0-9-]*[a-z0-9], <= 49, no "goog" prefix.
 const validName = fc
@@ -42,7 +49,7 @@ function everyName(names: ResourceNames): { kind: string; name: string }[] {
       kind: "pubsub",
       name,
     })),
-    ...Object.values(names.triggers).map((t) => ({ kind: "pubsub", name: t.subscription })),
+    ...Object.values(names.triggers).map((t) => ({ kind: "pubsub", name: subscriptionOf(t.subscriptionKey) })),
     ...Object.values(names.services).map((name) => ({ kind: "cloudRun", name })),
     ...Object.values(names.secrets).map((name) => ({ kind: "secret", name })),
     ...Object.values(names.psc).map((name) => ({ kind: "compute", name })),
@@ -79,7 +86,10 @@ function namespaces(names: ResourceNames): Record<string, string[]> {
   return {
     serviceAccount: Object.values(names.serviceAccounts),
     topic: [names.eventsTopic, names.deadLetterTopic],
-    subscription: [names.deadLetterSubscription, ...Object.values(names.triggers).map((t) => t.subscription)],
+    subscription: [
+      names.deadLetterSubscription,
+      ...Object.values(names.triggers).map((t) => subscriptionOf(t.subscriptionKey)),
+    ],
     cloudRun: Object.values(names.services),
     secret: Object.values(names.secrets),
     compute: Object.values(names.psc),
@@ -144,7 +154,8 @@ describe("naming", () => {
     const inputs = { connectionName: "hubspot", environment: "prod", triggerNames: ["deals"], suffix: "0a1b2c3d" };
     assert.deepEqual(resourceNames(inputs), resourceNames({ ...inputs }));
     assert.equal(resourceNames(inputs).eventsTopic, "hubspot-prod-events-0a1b2c3d");
-    assert.equal(resourceNames(inputs).triggers.deals.subscription, "hubspot-prod-trigger-deals-0a1b2c3d");
+    // The key is the name subscriptions had before names carried a settings hash: filters stay byte-identical.
+    assert.equal(resourceNames(inputs).triggers.deals.subscriptionKey, "hubspot-prod-trigger-deals-0a1b2c3d");
     assert.equal(resourceNames(inputs).serviceAccounts.listener, "hubspot-listen-0a1b2c3d");
   });
 
@@ -256,5 +267,43 @@ describe("user labels", () => {
         /label key "env" is reserved/.test(error.message),
     );
     assert.doesNotThrow(() => checkUserLabels({ team: "revops", "cost-center": "cc-4711" }));
+  });
+});
+
+describe("versioned trigger subscription names", () => {
+  const key = "hubspot-prod-trigger-deals-0a1b2c3d";
+  const settings = { filter: 'attributes.eventType = "deal.creation"', messageOrdering: false };
+
+  it("append a 7-hex hash of the filter and ordering to the key, and map back to the key", () => {
+    const name = versionedSubscriptionName(key, settings);
+    assert.match(name, /^hubspot-prod-trigger-deals-0a1b2c3d-[0-9a-f]{7}$/);
+    assert.equal(subscriptionKey(name), key);
+    assert.equal(subscriptionKey(`projects/p/subscriptions/${name}`), key);
+    // A name from before the hash (ending with the 8-hex stack suffix) is its own key.
+    assert.equal(subscriptionKey(key), key);
+  });
+
+  it("change with the filter or the ordering, and only with them", () => {
+    const name = versionedSubscriptionName(key, settings);
+    assert.equal(versionedSubscriptionName(key, { ...settings }), name);
+    assert.notEqual(versionedSubscriptionName(key, { ...settings, messageOrdering: true }), name);
+    assert.notEqual(versionedSubscriptionName(key, { ...settings, filter: `${settings.filter} ` }), name);
+  });
+
+  it("keep Pub/Sub's rules for every valid stack (3-255 characters, letter first, no goog prefix)", () => {
+    // https://cloud.google.com/pubsub/docs/create-subscription#resource_names
+    fc.assert(
+      fc.property(validName, environment, triggerNames, suffix, fc.boolean(), (conn, env, triggers, hex, ordering) => {
+        for (const t of Object.values(
+          resourceNames({ connectionName: conn, environment: env, triggerNames: triggers, suffix: hex }).triggers,
+        )) {
+          const name = versionedSubscriptionName(t.subscriptionKey, { filter: "f", messageOrdering: ordering });
+          assert.ok(name.length >= 3 && name.length <= LIMITS.pubsub.max, name);
+          assert.match(name, PATTERNS.pubsub);
+          assert.ok(!name.startsWith("goog"));
+          assert.equal(subscriptionKey(name), t.subscriptionKey);
+        }
+      }),
+    );
   });
 });

@@ -175,6 +175,37 @@ describe("dispatcher against the Application Integration stand-in", () => {
     assert.equal(standIn.count, 1);
   });
 
+  it("executes a redriven event on its trigger's renamed subscription: it compares subscription keys", async () => {
+    const key = "hubspot-dev-trigger-deals-0a1b2c3d";
+    const { url } = await start({ triggers: [{ ...DEAL_TRIGGER, subscription: `${key}-7a7a7a7` }] });
+    const payload = samplePayload();
+    const redriven = (target: string) =>
+      pushEnvelope(payload, {
+        subscription: `${key}-7a7a7a7`,
+        attributes: { ...attributesOf(payload), redriveSubscription: target, redriveCount: "1" },
+      });
+    // Dead-lettered from the subscription the trigger had before an edit of its filter: same key.
+    assert.equal((await post(`${url}/pubsub/push`, redriven(key))).status, 204);
+    assert.equal(standIn.count, 1);
+    // Another trigger's key: acknowledged without executing.
+    assert.equal((await post(`${url}/pubsub/push`, redriven("hubspot-dev-trigger-other-0a1b2c3d"))).status, 204);
+    assert.equal(standIn.count, 1);
+  });
+
+  it("never acknowledges a push from a trigger's previous subscription once its config names the successor", async () => {
+    // During an edit's handover the old subscription still pushes; what it has not delivered must stay in its backlog
+    // (which the handover moves to the successor), so the answer must be non-2xx: Pub/Sub acknowledges only a 2xx
+    // (https://cloud.google.com/pubsub/docs/push#receive_push).
+    const key = "hubspot-dev-trigger-deals-0a1b2c3d";
+    const { url } = await start({ triggers: [{ ...DEAL_TRIGGER, subscription: `${key}-bbbbbbb` }] });
+    const response = await post(
+      `${url}/pubsub/push`,
+      pushEnvelope(samplePayload(), { subscription: `${key}-aaaaaaa` }),
+    );
+    assert.ok(response.status < 200 || response.status >= 300, `answered ${response.status}`);
+    assert.equal(standIn.count, 0);
+  });
+
   it("answers 429 beyond MAX_CONCURRENT_EXECUTIONS and runs only the allowed executions", async () => {
     const { url } = await start({ maxConcurrentExecutions: 2 });
     standIn.setLatency(300);

@@ -46,6 +46,21 @@ describe("dead-letter redrive", () => {
     });
   });
 
+  it("names the source subscription's key, so the redrive reaches the trigger after an edit renamed it", () => {
+    // Pub/Sub names the source subscription in CloudPubSubDeadLetterSourceSubscription:
+    // https://cloud.google.com/pubsub/docs/handling-failures#track-delivery-attempts
+    const fromVersioned = redriveAttributes({
+      CloudPubSubDeadLetterSourceSubscription: "projects/p/subscriptions/hubspot-dev-trigger-deals-0a1b2c3d-5e6f7a8",
+    });
+    assert.equal(fromVersioned.redriveSubscription, "hubspot-dev-trigger-deals-0a1b2c3d");
+    // Dead-lettered by the dispatcher: it records the subscription's short name in `subscription`.
+    const fromDispatcher = redriveAttributes({ subscription: "hubspot-dev-trigger-deals-0a1b2c3d-1234567" });
+    assert.equal(fromDispatcher.redriveSubscription, "hubspot-dev-trigger-deals-0a1b2c3d");
+    // Dead-lettered before names carried a hash: the old name is the key.
+    const legacy = redriveAttributes({ subscription: "hubspot-dev-trigger-deals-0a1b2c3d" });
+    assert.equal(legacy.redriveSubscription, "hubspot-dev-trigger-deals-0a1b2c3d");
+  });
+
   it("names every bad option at once", () => {
     const problems = validateRedriveOptions({ project: "", subscription: "", topic: "t", max: 0, batchSize: 5000 });
     assert.equal(problems.length, 4);
