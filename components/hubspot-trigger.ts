@@ -9,6 +9,7 @@ import { TriggerIdentity } from "./identity";
 import { ListenerService } from "./listener-service";
 import { deterministicRunUrl, resourceNames, SUFFIX_BYTES } from "./naming";
 import { PrivateServiceConnect } from "./private-service-connect";
+import { RuntimeImage } from "./runtime-image";
 import { HubSpotRegistration, subscriptionsFromTriggers } from "./hubspot";
 import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
@@ -94,6 +95,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly deadLetter: DeadLetterQueue;
   readonly eventBus: EventBus;
   readonly services: ListenerService;
+  /** The image both services run: built and pushed by the stack, or a reference (with a cross-project pull grant). */
+  readonly runtimeImage: RuntimeImage;
   readonly privateServiceConnect?: PrivateServiceConnect;
   readonly registration?: HubSpotRegistration;
 
@@ -213,20 +216,38 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       child,
     );
 
+    // Artifact Registry: the repository the build pushes to, or the other project's repository Cloud Run pulls from.
+    this.runtimeImage = new RuntimeImage(
+      `${name}-image`,
+      {
+        ...labelArgs,
+        project,
+        projectNumber: projectInfo.number,
+        region: args.region,
+        reference: args.image,
+        build: args.imageBuild,
+      },
+      child,
+    );
+    const pull = this.runtimeImage.pullDependencies;
+
     this.services = new ListenerService(
       `${name}-services`,
       {
         ...labelArgs,
         project,
         region: args.region,
-        image: args.image,
+        image: this.runtimeImage.ref,
         deletionProtection: args.deletionProtection,
         listener: {
           serviceName: names.services.listener,
           serviceAccountEmail: listener.email,
           scaling: args.scaling,
           timeoutSeconds: LISTENER_TIMEOUT_SECONDS,
-          dependsOn: present([this.eventBus.topic, secrets.clientSecret.access, secrets.previousClientSecret?.access]),
+          dependsOn: [
+            ...present([this.eventBus.topic, secrets.clientSecret.access, secrets.previousClientSecret?.access]),
+            ...pull,
+          ],
           env: listenerEnv({
             project,
             publicUrl,
@@ -244,7 +265,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           serviceAccountEmail: trigger.email,
           scaling: dispatcher.scaling,
           timeoutSeconds: ackDeadlineSeconds,
-          dependsOn: present([secrets.accessToken?.access]),
+          dependsOn: [...present([secrets.accessToken?.access]), ...pull],
           env: dispatcherEnv({
             project,
             deadLetterTopic,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { labelValue, LIMITS, PATTERNS } from "./naming";
 
 /** The `component` label of each part, read by the policy pack and by cost reports. */
-export type ComponentLabel = "listener" | "dispatcher" | "events" | "dead-letter" | "secrets" | "psc";
+export type ComponentLabel = "listener" | "dispatcher" | "events" | "dead-letter" | "secrets" | "psc" | "image";
 
 /** What every component takes to label its resources. */
 export interface LabelArgs {

@@ -1,13 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config-types";
-import {
-  isPlainObject,
-  readBoolean,
-  readInteger,
-  readObject,
-  readString,
-  readStringList,
-} from "./fields";
+import { isPlainObject, readBoolean, readInteger, readObject, readString, readStringList } from "./fields";
 import { INTEGRATION_CONCURRENT_EXECUTIONS } from "../../components/capacity";
 import { readImageSource } from "./image";
 import { ALL_KEYS, type SecretKey, type StringKey, type StructuredKey } from "./keys";

@@ -87,6 +87,16 @@ export function computedOutputs(
         selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${region}/${plural}/${resourceName}`,
       };
     }
+    case "gcp:artifactregistry/repository:Repository": {
+      const repositoryId = str(inputs.repositoryId) ?? name;
+      return { name: `projects/${project}/locations/${region}/repositories/${repositoryId}`, repositoryId };
+    }
+    case "docker-build:index:Image": {
+      // A push answers with the manifest digest; offline, a stable stand-in, in docker-build's `tag@digest` ref form.
+      const tags = Array.isArray(inputs.tags) ? inputs.tags.filter((tag): tag is string => str(tag) !== undefined) : [];
+      const digest = `sha256:${stableSuffix(`${name} ${tags.join(" ")}`, 64)}`;
+      return { digest, ref: tags.length > 0 ? `${tags[0]}@${digest}` : "", contextHash: stableSuffix(name, 64) };
+    }
     case "random:index/randomId:RandomId": {
       const bytes = typeof inputs.byteLength === "number" ? inputs.byteLength : 4;
       const hex = stableSuffix(name, bytes * 2);

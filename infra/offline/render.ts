@@ -48,6 +48,13 @@ const KEY_INPUTS = [
   "propertyName",
   "active",
   "labels",
+  "repository",
+  "repositoryId",
+  "format",
+  "cleanupPolicies",
+  "tags",
+  "platforms",
+  "push",
 ];
 
 function pick(inputs: Record<string, unknown>, dotted: string): unknown {
