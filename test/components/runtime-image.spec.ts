@@ -57,7 +57,7 @@ describe("runtime image", () => {
       assert.equal(repository.repositoryId, "hubspot-test-runtime");
       assert.deepEqual(repository.labels, { team: "revops", app: "hubspot-trigger", env: "test", component: "image" });
       // Artifact Registry: keep policies take precedence over delete policies
-      // (https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy#policy-precedence).
+      // (https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy).
       assert.equal(repository.cleanupPolicyDryRun, false);
       assert.deepEqual(repository.cleanupPolicies, [
         { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: KEEP_RECENT_VERSIONS } },
