@@ -542,7 +542,7 @@ describe("GitHub Actions workflows (.github/workflows)", () => {
       for (const { workflow, id, job } of allJobs()) {
         for (const step of stepsOf(job).filter((s) => isAction(s, "actions/setup-node"))) {
           if (step.with?.["node-version-file"] === "package.json") continue;
-          // "20" means the latest 20.x, which satisfies >=20.19; "20.18" would not.
+          // A major alone ("24") means its latest release, which satisfies >=22.19 when the major is above; "22.18" would not.
           const [stepMajor, stepMinor] = String(step.with?.["node-version"]).split(".").map(Number);
           const ok = stepMajor > major || (stepMajor === major && (stepMinor === undefined || stepMinor >= minor));
           assert.ok(ok, `${workflow.file} ${id}: node-version ${String(step.with?.["node-version"])}`);
