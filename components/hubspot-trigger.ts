@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EventType, StackConfig } from "../infra/config-types";
+import { API, ProjectApis, type ApiName } from "./apis";
 import { capacityWarnings, dispatcherSizing, INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
 import { DeadLetterQueue } from "./dead-letter";
 import { EventBus } from "./event-bus";
@@ -21,8 +22,10 @@ export const PUSH_PATH = "/pubsub/push";
  * The validated stack config, plus the runtime knobs the config does not carry. Without `registration` nothing is
  * registered in HubSpot (a library user wiring `HubSpotRegistration` themselves).
  */
-export type HubSpotTriggerArgs = Omit<StackConfig, "registration"> & {
+export type HubSpotTriggerArgs = Omit<StackConfig, "registration" | "enableApis"> & {
   registration?: StackConfig["registration"];
+  /** Enable the Google APIs the stack uses in `project` (default true); false where a platform team owns them. */
+  enableApis?: boolean;
   /** Longest integration execution the dispatcher waits for, seconds (default 120): sets the push ack deadline. */
   executionTimeoutSeconds?: number;
   /** Concurrent executions per dispatcher instance; default: sized with the instance count to the project quota. */
@@ -99,12 +102,30 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly runtimeImage: RuntimeImage;
   readonly privateServiceConnect?: PrivateServiceConnect;
   readonly registration?: HubSpotRegistration;
+  /** Undefined when `enableApis` is false. */
+  readonly apis?: ProjectApis;
 
   constructor(name: string, args: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:index:HubSpotTrigger", name, {}, opts);
     const child = { parent: this };
     const labelArgs = { environment: args.environment, labels: args.labels };
     const project = args.project;
+    if (args.enableApis ?? true) {
+      this.apis = new ProjectApis(
+        `${name}-apis`,
+        {
+          project,
+          privateServiceConnect: args.privateServiceConnect.enabled,
+          buildsImage: args.imageBuild !== undefined,
+        },
+        child,
+      );
+    }
+    // A component that depends on an API's enablement holds back every child until the API is on.
+    const after = (...apis: ApiName[]): pulumi.ComponentResourceOptions => ({
+      parent: this,
+      dependsOn: this.apis?.of(...apis) ?? [],
+    });
 
     // Kept in state: names derived from it never change between runs, and differ between stacks of one project.
     const suffix = new random.RandomId(`${name}-suffix`, { byteLength: SUFFIX_BYTES }, child);
@@ -116,7 +137,10 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         suffix: hex,
       }),
     );
-    const projectInfo = gcp.organizations.getProjectOutput({ projectId: project }, child);
+    const projectInfo = gcp.organizations.getProjectOutput(
+      { projectId: project },
+      { parent: this, dependsOn: this.apis?.of(API.cloudresourcemanager) ?? [] },
+    );
     const pubsubAgent = pulumi.interpolate`serviceAccount:service-${projectInfo.number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
     this.identity = new TriggerIdentity(
@@ -128,7 +152,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         pubsubServiceAgent: pubsubAgent,
         displayPrefix: args.connectionName,
       },
-      child,
+      after(API.iam, API.cloudresourcemanager, API.pubsub),
     );
     const { listener, trigger, push } = this.identity;
 
@@ -150,7 +174,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           accessor: trigger.member,
         },
       },
-      child,
+      after(API.secretmanager),
     );
     const secrets = this.secretStore;
 
@@ -168,7 +192,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           { key: "trigger", member: trigger.member },
         ],
       },
-      child,
+      after(API.pubsub),
     );
     const deadLetterTopic = this.deadLetter.topic.id;
 
@@ -213,7 +237,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         publishers: [{ key: "listener", member: listener.member }],
         pubsubServiceAgent: pubsubAgent,
       },
-      child,
+      after(API.pubsub),
     );
 
     // Artifact Registry: the repository the build pushes to, or the other project's repository Cloud Run pulls from.
@@ -227,7 +251,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         reference: args.image,
         build: args.imageBuild,
       },
-      child,
+      after(API.artifactregistry),
     );
     const pull = this.runtimeImage.pullDependencies;
 
@@ -287,7 +311,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         },
         dispatcherInvokers: [{ key: "push", member: push.member }],
       },
-      child,
+      // IAM Credentials: Pub/Sub mints the push identity's OIDC tokens; Integrations: the dispatcher executes them.
+      after(API.run, API.iamcredentials, API.integrations),
     );
     const dispatcherUri = this.services.dispatcher.uri;
     // Known before the listener exists (its env needs it), but handed out only once it does: whoever registers it in
@@ -317,7 +342,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           ilbSubnetCidr: psc.ilbSubnetCidr,
           consumerAcceptList: psc.consumerAcceptList,
         },
-        child,
+        after(API.compute),
       );
       this.serviceAttachment = this.privateServiceConnect.serviceAttachment.selfLink;
     }
