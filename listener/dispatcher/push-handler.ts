@@ -45,7 +45,10 @@ export class PushHandler {
   private lastThrottleLogMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: PushHandlerDependencies) {
-    this.routes = new Map(deps.triggers.map((route) => [route.subscription, route]));
+    // By the subscription's stable key: during a trigger edit, its previous subscription (same key, older settings
+    // hash) still pushes until the new one has taken over; its messages are this trigger's and are served as such,
+    // so they neither burn delivery attempts nor reach the dead letter for a rename.
+    this.routes = new Map(deps.triggers.map((route) => [subscriptionKey(route.subscription), route]));
   }
 
   async handle(body: unknown, log: Logger): Promise<PushResult> {
@@ -63,12 +66,11 @@ export class PushHandler {
       subscription: envelope.subscriptionId,
       deliveryAttempt: envelope.deliveryAttempt,
     };
-    const route = this.routes.get(envelope.subscriptionId);
+    const route = this.routes.get(subscriptionKey(envelope.subscriptionId));
     if (!route) {
-      // A deployment mismatch (subscription created before this revision knows it), or a trigger's previous
-      // subscription during an edit's handover (the revision already names its successor): never acknowledge, so the
-      // message stays in that subscription's backlog, which the handover moves to the successor. If nothing ever
-      // knows it, the subscription's dead-letter policy keeps the message.
+      // A deployment mismatch (a subscription this revision does not know yet, or a removed trigger's): never
+      // acknowledge, so the message stays in that subscription's backlog until a revision knows it; if none ever
+      // does, the subscription's dead-letter policy keeps it.
       log.error("push for a subscription no trigger declares", { ...context, outcome: "unknown-subscription" });
       return { status: 404, body: { error: "unknown subscription", detail: envelope.subscriptionId } };
     }
