@@ -26,6 +26,7 @@ export const TYPES = {
   serviceAttachment: "gcp:compute/serviceAttachment:ServiceAttachment",
   forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
   address: "gcp:compute/address:Address",
+  artifactRepository: "gcp:artifactregistry/repository:Repository",
   webhookSettings: "pulumi-nodejs:dynamic/hubspot:WebhookSettings",
   webhookSubscription: "pulumi-nodejs:dynamic/hubspot:WebhookSubscription",
 } as const;
@@ -41,6 +42,7 @@ export const LABELLED_TYPES: readonly string[] = [
   TYPES.cloudRunService,
   TYPES.forwardingRule,
   TYPES.address,
+  TYPES.artifactRepository,
 ];
 
 /** Service account `description` values: the account's role, machine-readable. */
@@ -51,7 +53,7 @@ export const ACCOUNT_ROLES = {
 } as const;
 export type AccountRole = keyof typeof ACCOUNT_ROLES;
 
-export const COMPONENTS = ["listener", "dispatcher", "events", "dead-letter", "secrets", "psc"] as const;
+export const COMPONENTS = ["listener", "dispatcher", "events", "dead-letter", "secrets", "psc", "image"] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 export const APP_LABEL = "hubspot-trigger";

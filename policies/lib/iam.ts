@@ -7,7 +7,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { read, readArray, readString, UNKNOWN, type Unknown } from "./values";
 
-export type IamScope = "project" | "secret" | "topic" | "subscription" | "cloudRunService" | "serviceAccount";
+export type IamScope =
+  "project" | "secret" | "topic" | "subscription" | "cloudRunService" | "serviceAccount" | "artifactRepository";
 
 interface IamType {
   scope: IamScope;
@@ -70,6 +71,15 @@ const FAMILIES: [IamScope, string, Record<IamType["form"], string>][] = [
       member: "gcp:serviceaccount/iAMMember:IAMMember",
       members: "gcp:serviceaccount/iAMBinding:IAMBinding",
       policy: "gcp:serviceaccount/iAMPolicy:IAMPolicy",
+    },
+  ],
+  [
+    "artifactRepository",
+    "repository",
+    {
+      member: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+      members: "gcp:artifactregistry/repositoryIamBinding:RepositoryIamBinding",
+      policy: "gcp:artifactregistry/repositoryIamPolicy:RepositoryIamPolicy",
     },
   ],
 ];

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cloudrunv2, compute, projects, pubsub, secretmanager, serviceaccount } from "@pulumi/gcp";
+import { artifactregistry, cloudrunv2, compute, projects, pubsub, secretmanager, serviceaccount } from "@pulumi/gcp";
 import { LABELLED_TYPES, triggerNameProblem, TYPES } from "../../policies/lib/conventions";
 import { IAM_TYPES } from "../../policies/lib/iam";
 
@@ -51,6 +51,9 @@ describe("pack conventions", () => {
       pubsub.SubscriptionIAMPolicy,
       cloudrunv2.ServiceIamPolicy,
       serviceaccount.IAMPolicy,
+      artifactregistry.RepositoryIamMember,
+      artifactregistry.RepositoryIamBinding,
+      artifactregistry.RepositoryIamPolicy,
     ];
     assert.deepEqual(Object.keys(IAM_TYPES).sort(), classes.map(token).sort());
   });

@@ -33,6 +33,23 @@ describe("hubspot-trigger-iam-no-public-members", () => {
     ]);
   });
 
+  it("reports a public reader on the image's Artifact Registry repository", () => {
+    // The stack grants Cloud Run's service agent read on a repository in another project: a binding the pack must see.
+    const stack = [
+      ...buildStack(),
+      planned("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", "image-reader", {
+        project: "acme-artifacts",
+        location: "europe-west1",
+        repository: "hubspot-trigger",
+        role: "roles/artifactregistry.reader",
+        member: "allUsers",
+      }),
+    ];
+    assert.deepEqual(messages(noPublicMembers, stack), [
+      'Grants roles/artifactregistry.reader on artifactRepository "hubspot-trigger" to allUsers.',
+    ]);
+  });
+
   it("reports a public role other than invoker on the listener", () => {
     const stack = buildStack((s) => {
       s.listenerPublic.inputs.role = "roles/run.developer";
