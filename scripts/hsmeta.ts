@@ -13,7 +13,7 @@ import { subscriptionsFromTriggers } from "../components/hubspot/subscriptions";
 import { validateStackConfig, type RawStackConfig } from "../infra/config";
 import { SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../infra/config/keys";
 import { NAMESPACE } from "../infra/config/problems";
-import { loadStackFile } from "../infra/offline/stack-file";
+import { loadStackFile } from "./lib/offline-plan/stack-file";
 import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 
 const USAGE =

@@ -5,9 +5,9 @@
  * (every problem on stderr) or on a mandatory policy violation.
  */
 import { ConfigValidationError } from "../infra/config/problems";
-import { renderPlan } from "../infra/offline/render";
-import { planStack } from "../infra/offline/run-program";
-import { StackFileError } from "../infra/offline/stack-file";
+import { renderPlan } from "./lib/offline-plan/render";
+import { planStack } from "./lib/offline-plan/run-program";
+import { StackFileError } from "./lib/offline-plan/stack-file";
 import {
   evaluatePolicies,
   formatViolations,

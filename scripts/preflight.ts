@@ -10,8 +10,8 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigValidationError } from "../infra/config/problems";
-import { planStack } from "../infra/offline/run-program";
-import { loadStackFile, StackFileError } from "../infra/offline/stack-file";
+import { planStack } from "./lib/offline-plan/run-program";
+import { loadStackFile, StackFileError } from "./lib/offline-plan/stack-file";
 import { neededApis } from "./lib/preflight/apis";
 import { createClients, NoCredentialsError, resolveCredentials } from "./lib/preflight/google";
 import { neededPermissions, UnknownResourceTypeError } from "./lib/preflight/permissions";

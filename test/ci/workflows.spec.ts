@@ -101,7 +101,7 @@ const STACKS = readdirSync(ROOT)
   .filter((stack): stack is string => stack !== undefined)
   .sort();
 
-/** The stack's environment, as `npm run plan` derives it (infra/offline/run-program.ts): it picks the policy config. */
+/** The stack's environment, as `npm run plan` derives it (scripts/lib/offline-plan/run-program.ts): it picks the policy config. */
 function environmentOf(stack: string): string {
   const stackFile: unknown = parse(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
   const config = isMapping(stackFile) && isMapping(stackFile.config) ? stackFile.config : {};

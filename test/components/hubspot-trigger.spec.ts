@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HubSpotTrigger } from "../../components/hubspot-trigger";
 import { ACCOUNT_ROLES } from "../../components/identity";
 import { stackOutputs, STACK_OUTPUT_NAMES } from "../../components/outputs";
-import type { RecordedResource } from "../../infra/offline/mocks";
+import type { RecordedResource } from "../../scripts/lib/offline-plan/mocks";
 import { subscriptionKey } from "../../listener/shared/subscription-key";
 import { mocks } from "../support/setup";
 import {

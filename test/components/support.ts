@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HubSpotTriggerArgs } from "../../components/hubspot-trigger";
 import { mocks } from "../support/setup";
-import type { RecordedResource } from "../../infra/offline/mocks";
+import type { RecordedResource } from "../../scripts/lib/offline-plan/mocks";
 
 export const CLIENT_SECRET = "client-secret-value-4f1c2e";
 export const PREVIOUS_CLIENT_SECRET = "previous-client-secret-9a7b";

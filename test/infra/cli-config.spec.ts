@@ -15,8 +15,8 @@ import {
   stackValueFromYaml,
   validateProjectConfig,
   type ProjectConfigType,
-} from "../../infra/offline/cli-config";
-import { loadStackFile, StackFileError } from "../../infra/offline/stack-file";
+} from "../../scripts/lib/offline-plan/cli-config";
+import { loadStackFile, StackFileError } from "../../scripts/lib/offline-plan/stack-file";
 
 const ROOT = path.resolve(__dirname, "../..");
 

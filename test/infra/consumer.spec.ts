@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { EventsConsumer } from "../../infra/consumer/events-consumer";
-import { REPO_ROOT } from "../../infra/offline/stack-file";
+import { EventsConsumer } from "../../examples/consumer/events-consumer";
+import { REPO_ROOT } from "../../scripts/lib/offline-plan/stack-file";
 import { mocks, TEST_PROJECT } from "../support/setup";
 
-const PROGRAM = require.resolve(path.join(REPO_ROOT, "infra", "consumer", "index.ts"));
+const PROGRAM = require.resolve(path.join(REPO_ROOT, "examples", "consumer", "index.ts"));
 const UPSTREAM = "acme/hubspot-trigger/dev";
 const EVENTS_TOPIC = "projects/acme-hubspot-dev/topics/hubspot-dev-events-0a1b2c3d";
 
@@ -22,7 +22,7 @@ async function settle(): Promise<void> {
   }
 }
 
-/** Runs infra/consumer/index.ts afresh with the given consumer config; its project namespace is the test run's. */
+/** Runs examples/consumer/index.ts afresh with the given consumer config; its project namespace is the test run's. */
 async function runConsumer(config: Record<string, string>): Promise<Record<string, unknown>> {
   const all: Record<string, string> = { "gcp:project": "acme-analytics" };
   for (const [key, value] of Object.entries(config)) all[`${TEST_PROJECT}:${key}`] = value;
@@ -36,9 +36,9 @@ async function runConsumer(config: Record<string, string>): Promise<Record<strin
   return resolved;
 }
 
-describe("infra/consumer (a second stack reading this one's outputs)", () => {
+describe("examples/consumer (a second stack reading this one's outputs)", () => {
   // RecordingMocks answers unknown types with their inputs; a StackReference needs { name, outputs }. Wrap it here
-  // rather than in the shared mocks (see the report: a small addition to infra/offline/mocks.ts would do the same).
+  // rather than in the shared mocks (see the report: a small addition to scripts/lib/offline-plan/mocks.ts would do the same).
   const original = mocks.newResource.bind(mocks);
   const references: string[] = [];
   before(() => {

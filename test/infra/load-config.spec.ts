@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError, loadStackConfig } from "../../infra/config";
-import { loadStackFile } from "../../infra/offline/stack-file";
+import { loadStackFile } from "../../scripts/lib/offline-plan/stack-file";
 import { TEST_STACK } from "../support/setup";
 
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordingMocks } from "../../infra/offline/mocks";
+import { RecordingMocks } from "../../scripts/lib/offline-plan/mocks";
 import { mocks } from "../support/setup";
 
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { STACK_OUTPUT_NAMES } from "../../components/outputs";
 import { ConfigValidationError } from "../../infra/config";
-import { loadStackFile, REPO_ROOT } from "../../infra/offline/stack-file";
+import { loadStackFile, REPO_ROOT } from "../../scripts/lib/offline-plan/stack-file";
 import { mocks } from "../support/setup";
 
 const PROGRAM = require.resolve(path.join(REPO_ROOT, "infra", "index.ts"));

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadStackFile, placeholderSecret, StackFileError } from "../../infra/offline/stack-file";
+import { loadStackFile, placeholderSecret, StackFileError } from "../../scripts/lib/offline-plan/stack-file";
 
 // What every stack must set (Pulumi.yaml declares them without a default), so a case file differs only where it means to.
 const REQUIRED = `  hubspot-trigger:image: europe-west1-docker.pkg.dev/acme/hubspot/listener:1.0.0

@@ -1,6 +1,6 @@
 // Mocha root setup, loaded before every spec (see .mocharc.json).
 import * as pulumi from "@pulumi/pulumi";
-import { RecordingMocks } from "../../infra/offline/mocks";
+import { RecordingMocks } from "../../scripts/lib/offline-plan/mocks";
 
 /** The one mock engine of the test run: setMocks is process-wide, so every spec shares this instance. */
 export const mocks = new RecordingMocks();

@@ -21,7 +21,7 @@
  * A type of the plan that is neither here nor in NO_GOOGLE_PERMISSIONS fails test/preflight/permissions.spec.ts, which
  * walks the dev and prod plans: a new resource cannot ship without saying what deploying it needs.
  */
-import type { PlannedResource as FullPlannedResource } from "../../../infra/offline/run-program";
+import type { PlannedResource as FullPlannedResource } from "../offline-plan/run-program";
 
 /** What the tables read of a planned resource (the JSON of `npm run plan -- --json` has it too). */
 export type PlannedResource = Pick<FullPlannedResource, "type" | "inputs">;

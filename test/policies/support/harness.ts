@@ -5,7 +5,7 @@
  */
 import * as policy from "@pulumi/policy";
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import { computedOutputs } from "../../../infra/offline/mocks";
+import { computedOutputs } from "../../../scripts/lib/offline-plan/mocks";
 import type { ResourceRule, Rule, StackRule } from "../../../policies/lib/rule";
 import { evaluatePolicies, type PlannedResource, type PolicyConfigFile } from "../../../policies/offline";
 

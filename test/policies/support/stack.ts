@@ -2,7 +2,7 @@
  * A compliant HubSpot trigger stack as the components are meant to plan it (prod, one trigger, PSC on, registration
  * mode `api`), as plain inputs keyed by role, so each spec breaks exactly one thing.
  */
-import { computedOutputs } from "../../../infra/offline/mocks";
+import { computedOutputs } from "../../../scripts/lib/offline-plan/mocks";
 import type { PlannedResource } from "../../../policies/offline";
 import { PROJECT, planned } from "./harness";
 

@@ -15,8 +15,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigValidationError } from "../config/problems";
-import { environmentFromStack } from "../config/validate";
+import { ConfigValidationError } from "../../../infra/config/problems";
+import { environmentFromStack } from "../../../infra/config/validate";
 import { OFFLINE_PROJECT, RecordingMocks } from "./mocks";
 import { scrubSecrets } from "./scrub";
 import { loadStackFile, REPO_ROOT, type StackFile } from "./stack-file";

@@ -17,9 +17,9 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { isPlainObject, type PlainObject } from "../config/fields";
-import { SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../config/keys";
-import { ConfigValidationError, NAMESPACE } from "../config/problems";
+import { isPlainObject, type PlainObject } from "../../../infra/config/fields";
+import { SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../../../infra/config/keys";
+import { ConfigValidationError, NAMESPACE } from "../../../infra/config/problems";
 import {
   mergeStackConfig,
   stackValueFromYaml,
@@ -27,7 +27,7 @@ import {
   type ProjectConfigType,
   type StackConfigValue,
 } from "./cli-config";
-import { validateStackConfig, type RawStackConfig } from "../config/validate";
+import { validateStackConfig, type RawStackConfig } from "../../../infra/config/validate";
 
 export interface StackFile {
   stack: string;
@@ -42,7 +42,7 @@ export class StackFileError extends Error {
   override name = "StackFileError";
 }
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 /** Recognisable and obviously fake, so a leak is easy to grep for and never mistaken for a credential. */
 export function placeholderSecret(key: string): string {
