@@ -3,8 +3,8 @@
 // must hold its own cap (the stand-in never refuses), keep the stand-in >= 95 % busy, and lose nothing: every push it
 // acknowledged (2xx) was executed; what it refused (429) Pub/Sub would redeliver.
 import path from "node:path";
-import { IntegrationStandIn } from "../test/fixtures/integration-stand-in";
-import type { ConnectorEventPayload } from "../listener/shared/connector-event-payload";
+import { IntegrationStandIn } from "../testing/integration-stand-in";
+import type { ConnectorEventPayload } from "../runtime/shared/connector-event-payload";
 import { percentile, type LoadResult, type PreparedRequest } from "./load-generator";
 import { startChild } from "./processes";
 

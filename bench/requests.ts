@@ -1,8 +1,8 @@
 // Realistic signed HubSpot deliveries for the benchmarks: 100-event batches (about 20 KB), v3 signatures with fresh
 // timestamps, every batch distinct (different occurredAt and ids) so the listener's replay cache never short-cuts one.
 // Ids are below 2^53 as HubSpot's are today unless `bigIds`: then every third object id needs the lossless parser.
-import { batchJson, EVENT_TYPES, sampleEvents } from "../listener/events/sample-events";
-import { signV3 } from "../listener/signature/sign";
+import { batchJson, EVENT_TYPES, sampleEvents } from "../testing/sample-events";
+import { signV3 } from "../runtime/listener/signature/sign";
 import type { PreparedRequest } from "./load-generator";
 
 export const BENCH_SECRET = "bench-client-secret-0123456789";

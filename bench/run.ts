@@ -10,8 +10,8 @@ import type { WorkerJob } from "./load-worker";
 import { HAS_TASKSET, startChild, type Child } from "./processes";
 import { BENCH_PUBLIC_URL, BENCH_SECRET, EVENTS_PER_BATCH } from "./requests";
 import { PUSH_PATTERNS, runDispatcherScenario, type DispatcherFigures } from "./dispatcher-scenario";
-import { createPubSub } from "../listener/shared/pubsub";
-import { findEmulator, PubSubEmulator } from "../test/support/pubsub-emulator";
+import { createPubSub } from "../runtime/shared/pubsub";
+import { findEmulator, PubSubEmulator } from "../testing/pubsub-emulator";
 
 const SERVER_CORE = 1;
 const LOAD_CORE = 0;

@@ -18,7 +18,7 @@ export interface TriggerFilterArgs {
   /** Properties watched by the trigger's propertyChange types; none = every property. */
   propertyNames?: readonly string[];
   /**
-   * The key of the trigger's subscription (listener/shared/subscription-key.ts): redriven dead letters name it in
+   * The key of the trigger's subscription (contract/subscription-key.ts): redriven dead letters name it in
    * `redriveSubscription`, and it stays the same when an edit renames the subscription.
    */
   subscriptionName?: string;

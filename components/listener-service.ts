@@ -5,7 +5,7 @@ import type { Grantee } from "./identity";
 import { LabelArgs, resourceLabels } from "./labels";
 import type { RuntimeEnv } from "./runtime-env";
 
-/** Port the listener/ image serves on; Cloud Run passes it as PORT. */
+/** Port the runtime/ image serves on; Cloud Run passes it as PORT. */
 export const CONTAINER_PORT = 8080;
 
 /** One Cloud Run service of the runtime (both roles run the same image). */
@@ -24,7 +24,7 @@ export interface RuntimeServiceArgs {
 export interface ListenerServiceArgs extends LabelArgs {
   project: pulumi.Input<string>;
   region: pulumi.Input<string>;
-  /** Container image of `listener/` (both roles). */
+  /** Container image of `runtime/` (both roles). */
   image: pulumi.Input<string>;
   /** Public: HubSpot cannot authenticate with IAM, so the signature check is the gate. */
   listener: RuntimeServiceArgs;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { SETTINGS_HASH_LENGTH, subscriptionKey } from "../listener/shared/subscription-key";
+import { SETTINGS_HASH_LENGTH, subscriptionKey } from "../contract/subscription-key";
 
 /**
  * Every GCP name the components generate, derived from (connection name, environment, trigger name, per-stack

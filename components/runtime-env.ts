@@ -31,7 +31,7 @@ export interface ListenerEnvArgs {
   messageOrdering: boolean;
 }
 
-/** The listener role's env, per the cross-team conventions (listener/ reads exactly these names). */
+/** The listener role's env, per the cross-team conventions (runtime/ reads exactly these names). */
 export function listenerEnv(args: ListenerEnvArgs): RuntimeEnv {
   const secrets: Record<string, SecretEnvRef> = { HUBSPOT_CLIENT_SECRET: args.clientSecret };
   if (args.previousClientSecret) secrets.HUBSPOT_CLIENT_SECRET_PREVIOUS = args.previousClientSecret;

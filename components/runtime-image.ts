@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type LabelArgs, resourceLabels } from "./labels";
 
 /** Name of the image inside the repository the stack creates. */
-export const IMAGE_NAME = "listener";
+export const IMAGE_NAME = "runtime";
 /** Tag pushed when `imageBuild.tag` is unset. Cloud Run runs the pushed digest, never the tag. */
 export const DEFAULT_TAG = "latest";
 /** Versions the cleanup policy always keeps: the one Cloud Run runs is among them, plus room to roll back. */
@@ -16,7 +16,7 @@ export const DELETE_OLDER_THAN = `${30 * 24 * 3600}s`;
 export const PLATFORM = "linux/amd64";
 /** Artifact Registry's user name for an OAuth access token (https://cloud.google.com/artifact-registry/docs/docker/authentication#token). */
 const ACCESS_TOKEN_USER = "oauth2accesstoken";
-/** This package's root, which holds listener/Dockerfile and the sources it copies. */
+/** This package's root, which holds runtime/Dockerfile and the sources it copies. */
 const PACKAGE_ROOT = path.resolve(__dirname, "..");
 
 /** Where an Artifact Registry Docker image lives: `LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE[:tag][@digest]`. */
@@ -51,9 +51,9 @@ export interface RuntimeImageBuild {
   repository: string;
   /** Tag pushed with each build; default "latest". */
   tag?: string;
-  /** Build context; default this package's root (listener/Dockerfile copies from it). */
+  /** Build context; default this package's root (runtime/Dockerfile copies from it). */
   context?: string;
-  /** Default `<context>/listener/Dockerfile`. */
+  /** Default `<context>/runtime/Dockerfile`. */
   dockerfile?: string;
 }
 
@@ -65,14 +65,14 @@ export interface RuntimeImageArgs extends LabelArgs {
   region: pulumi.Input<string>;
   /** An image someone else built and pushed. Exactly one of `reference` and `build`. */
   reference?: string;
-  /** Build listener/Dockerfile and push it to a repository this component creates. */
+  /** Build runtime/Dockerfile and push it to a repository this component creates. */
   build?: RuntimeImageBuild;
 }
 
 /**
  * The runtime image both Cloud Run services run, and what Cloud Run needs to pull it:
  * - `build`: an Artifact Registry Docker repository (with a cleanup policy) and the image built from
- *   listener/Dockerfile and pushed there; `ref` is the pushed digest, so every build rolls out a new revision;
+ *   runtime/Dockerfile and pushed there; `ref` is the pushed digest, so every build rolls out a new revision;
  * - `reference` in another project's Artifact Registry: Artifact Registry Reader on that one repository for this
  *   project's Cloud Run service agent, which pulls images across projects only with it
  *   (https://cloud.google.com/artifact-registry/docs/integrate-cloud-run);
@@ -129,7 +129,7 @@ export class RuntimeImage extends pulumi.ComponentResource {
         `${name}-build`,
         {
           context: { location: context },
-          dockerfile: { location: build.dockerfile ?? path.join(context, "listener", "Dockerfile") },
+          dockerfile: { location: build.dockerfile ?? path.join(context, "runtime", "Dockerfile") },
           platforms: [PLATFORM],
           push: true,
           tags: [pulumi.interpolate`${imageName}:${build.tag ?? DEFAULT_TAG}`],

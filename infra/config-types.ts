@@ -97,7 +97,7 @@ export interface EnrichmentConfig {
   dealProperties: string[];
 }
 
-/** `hubspot-trigger:imageBuild` when enabled: `pulumi up` builds listener/Dockerfile and pushes it. */
+/** `hubspot-trigger:imageBuild` when enabled: `pulumi up` builds runtime/Dockerfile and pushes it. */
 export interface ImageBuildConfig {
   /** Artifact Registry repository id the stack creates in `region`. Default `<connectionName>-<environment>-runtime`. */
   repository: string;
@@ -138,7 +138,7 @@ export interface StackConfig {
   environment: string;
   /** Extra labels on every resource that takes labels; `app` and `env` are always added. */
   labels: Record<string, string>;
-  /** Container image of `listener/` (both roles), built and pushed by the user. Exactly one of image and imageBuild. */
+  /** Container image of `runtime/` (both roles), built and pushed by the user. Exactly one of image and imageBuild. */
   image?: string;
   /** Present when the stack builds the image itself (`imageBuild.enabled`). */
   imageBuild?: ImageBuildConfig;

@@ -7,8 +7,8 @@
  * path). Set it to the listener's PUBLIC_URL when that differs. Exits 1 when any batch is not answered 2xx.
  */
 import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
-import { batchJson, EVENT_TYPES, sampleEvents, type SampleEventType } from "../listener/events/sample-events";
-import { signV1, signV2, signV3 } from "../listener/signature/sign";
+import { batchJson, EVENT_TYPES, sampleEvents, type SampleEventType } from "../testing/sample-events";
+import { signV1, signV2, signV3 } from "../runtime/listener/signature/sign";
 
 const USAGE =
   "usage: npm run send-test-event -- --url URL --secret S --type <" +

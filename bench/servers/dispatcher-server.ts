@@ -1,7 +1,7 @@
 // The real dispatcher in a process of its own for the benchmarks, against the Application Integration stand-in named
 // by INTEGRATIONS_ENDPOINT. Only the token source and the dead-letter publisher are replaced: no GCP credentials here.
-import { createDispatcher, readDispatcherConfig } from "../../listener/dispatcher";
-import { Logger } from "../../listener/shared/log";
+import { createDispatcher, readDispatcherConfig } from "../../runtime/dispatcher";
+import { Logger } from "../../runtime/shared/log";
 
 async function main(): Promise<void> {
   let deadLettered = 0;

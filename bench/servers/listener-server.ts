@@ -1,7 +1,7 @@
 // The real listener in a process of its own for the benchmarks; its sink comes from the environment (LISTENER_SINK
 // noop, or pubsub with PUBSUB_EMULATOR_HOST and EVENTS_TOPIC), exactly as Cloud Run would start it.
-import { startListener } from "../../listener/webhook";
-import { Logger } from "../../listener/shared/log";
+import { startListener } from "../../runtime/listener";
+import { Logger } from "../../runtime/shared/log";
 
 async function main(): Promise<void> {
   // WARNING level: a log line per request would measure the terminal, not the listener.

@@ -18,7 +18,7 @@ export const IMAGE_TAG: StringRule = {
 
 const EXACTLY_ONE =
   "exactly one of hubspot-trigger:image (an image you built and pushed) and hubspot-trigger:imageBuild.enabled " +
-  "(the stack builds listener/Dockerfile and pushes it) must be set";
+  "(the stack builds runtime/Dockerfile and pushes it) must be set";
 
 /**
  * The default repository: one per stack (the environment is part of it), so a dev and a prod stack sharing a project

@@ -1,6 +1,6 @@
 import { v1, type PubSub } from "@google-cloud/pubsub";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { subscriptionKey } from "../../listener/shared/subscription-key";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { subscriptionKey } from "../../contract/subscription-key";
 
 /**
  * Dead-letter redrive: pull from the dead-letter retention subscription, republish each message to the events topic,

@@ -4,7 +4,7 @@ import { HubSpotTrigger } from "../../components/hubspot-trigger";
 import { ACCOUNT_ROLES } from "../../components/identity";
 import { stackOutputs, STACK_OUTPUT_NAMES } from "../../components/outputs";
 import type { RecordedResource } from "../../scripts/lib/offline-plan/mocks";
-import { subscriptionKey } from "../../listener/shared/subscription-key";
+import { subscriptionKey } from "../../contract/subscription-key";
 import { mocks } from "../support/setup";
 import {
   ACCESS_TOKEN,

@@ -14,7 +14,7 @@ import {
   versionedSubscriptionName,
   type ResourceNames,
 } from "../../components/naming";
-import { subscriptionKey } from "../../listener/shared/subscription-key";
+import { subscriptionKey } from "../../contract/subscription-key";
 
 /** A trigger subscription's deployed name: its key plus the hash of a (longest-case) filter and ordering. */
 function subscriptionOf(key: string): string {

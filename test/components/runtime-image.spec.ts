@@ -66,18 +66,18 @@ describe("runtime image", () => {
       assert.equal(mocks.ofType(REPOSITORY_IAM).length, 0, "Cloud Run pulls from its own project without a grant");
     });
 
-    it("builds listener/Dockerfile from the repository root for linux/amd64 and pushes it with the deployer's token", async () => {
+    it("builds runtime/Dockerfile from the repository root for linux/amd64 and pushes it with the deployer's token", async () => {
       const { seen } = await build((opts) => new HubSpotTrigger("hs", args(), opts));
       const image = recorded(IMAGE, "hs-image-build").inputs;
       const context = (image.context as { location: string }).location;
       assert.equal(path.resolve(context), ROOT, "context: the package root, relative to the program's directory");
       assert.ok(!path.isAbsolute(context), "a relative context keeps the state the same on every machine");
       const dockerfile = (image.dockerfile as { location: string }).location;
-      assert.equal(path.resolve(dockerfile), path.join(ROOT, "listener/Dockerfile"));
+      assert.equal(path.resolve(dockerfile), path.join(ROOT, "runtime/Dockerfile"));
       assert.ok(existsSync(dockerfile));
       assert.deepEqual(image.platforms, ["linux/amd64"]);
       assert.equal(image.push, true);
-      assert.deepEqual(image.tags, [`europe-west1-docker.pkg.dev/${PROJECT}/hubspot-test-runtime/listener:latest`]);
+      assert.deepEqual(image.tags, [`europe-west1-docker.pkg.dev/${PROJECT}/hubspot-test-runtime/runtime:latest`]);
       // Access-token login to Artifact Registry
       // (https://cloud.google.com/artifact-registry/docs/docker/authentication#token).
       // The token makes the whole registries input secret: encrypted in the state, never printed.
@@ -96,7 +96,7 @@ describe("runtime image", () => {
       assert.match(
         ref,
         new RegExp(
-          `^europe-west1-docker\\.pkg\\.dev/${PROJECT}/hubspot-test-runtime/listener:latest@sha256:[0-9a-f]{64}$`,
+          `^europe-west1-docker\\.pkg\\.dev/${PROJECT}/hubspot-test-runtime/runtime:latest@sha256:[0-9a-f]{64}$`,
         ),
       );
       const image = seen.find((s) => s.name === "hs-image-build")?.resource;

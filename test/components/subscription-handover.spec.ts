@@ -14,8 +14,8 @@ import {
   subscriptionHandoverProvider as provider,
   type SubscriptionHandoverOutputs,
 } from "../../components/subscription-handover";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 
 const PROJECT = "handover-test";
 const path = (name: string) => `projects/${PROJECT}/subscriptions/${name}`;

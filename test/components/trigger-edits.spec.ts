@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { HubSpotTrigger, type HubSpotTriggerArgs } from "../../components/hubspot-trigger";
 import { subscriptionHandoverProvider } from "../../components/subscription-handover";
-import { subscriptionKey } from "../../listener/shared/subscription-key";
+import { subscriptionKey } from "../../contract/subscription-key";
 import { mocks } from "../support/setup";
 import { build, PROJECT, recorded, triggerArgs, type Seen } from "./support";
 

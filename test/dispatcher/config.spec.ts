@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { readDispatcherConfig } from "../../listener/dispatcher/config";
-import { EnvError } from "../../listener/shared/env";
+import { readDispatcherConfig } from "../../runtime/dispatcher/config";
+import { EnvError } from "../../runtime/shared/env";
 
 const TRIGGERS = JSON.stringify([
   {

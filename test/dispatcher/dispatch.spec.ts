@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { createDispatcher, startDispatcher, type Dispatcher, type DispatcherConfig } from "../../listener/dispatcher";
-import { EnvError } from "../../listener/shared/env";
-import type { DeadLetterAttributes } from "../../listener/shared/pubsub";
-import { captureLogs, type LogEntry } from "../../listener/shared/log";
-import { IntegrationStandIn } from "../fixtures/integration-stand-in";
-import { freePort } from "../support/pubsub-emulator";
+import { createDispatcher, startDispatcher, type Dispatcher, type DispatcherConfig } from "../../runtime/dispatcher";
+import { EnvError } from "../../runtime/shared/env";
+import type { DeadLetterAttributes } from "../../runtime/shared/pubsub";
+import { captureLogs, type LogEntry } from "../../runtime/shared/log";
+import { IntegrationStandIn } from "../../testing/integration-stand-in";
+import { freePort } from "../../testing/pubsub-emulator";
 import {
   attributesOf,
   DEAL_TRIGGER,
@@ -244,7 +244,7 @@ describe("dispatcher against the Application Integration stand-in", () => {
   });
 
   it("serves a trigger's previous subscription during an edit, matched by its stable key", async () => {
-    // Names are `<key>-<settings hash>` (listener/shared/subscription-key.ts): the hash differs, the key does not.
+    // Names are `<key>-<settings hash>` (contract/subscription-key.ts): the hash differs, the key does not.
     const current = { ...DEAL_TRIGGER, subscription: "hubspot-dev-trigger-deals-0123abcd-89abcde" };
     const { url } = await start({ triggers: [current] });
     const previous = await post(
@@ -335,7 +335,7 @@ describe("dispatcher against the Application Integration stand-in", () => {
   });
 });
 
-describe("startDispatcher (what listener/main.ts runs for ROLE=dispatcher)", () => {
+describe("startDispatcher (what runtime/main.ts runs for ROLE=dispatcher)", () => {
   it("starts from the environment contract, serves /healthz and closes", async () => {
     const port = await freePort();
     const service = await startDispatcher(

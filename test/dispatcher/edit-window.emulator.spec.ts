@@ -16,12 +16,12 @@
 //   revision switch amounts to for the subscription (same URL, new revision behind it).
 import assert from "node:assert/strict";
 import type { Message, PubSub, Topic } from "@google-cloud/pubsub";
-import { createDispatcher, type Dispatcher, type TriggerRoute } from "../../listener/dispatcher";
-import { captureLogs, type LogEntry } from "../../listener/shared/log";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { subscriptionKey } from "../../listener/shared/subscription-key";
-import { IntegrationStandIn } from "../fixtures/integration-stand-in";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { createDispatcher, type Dispatcher, type TriggerRoute } from "../../runtime/dispatcher";
+import { captureLogs, type LogEntry } from "../../runtime/shared/log";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { subscriptionKey } from "../../contract/subscription-key";
+import { IntegrationStandIn } from "../../testing/integration-stand-in";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import { attributesOf, DEAL_TRIGGER, fixedTokenAuth, PROJECT, samplePayload, testConfig } from "./helpers";
 
 const KEY = "hubspot-dev-trigger-deal-created-1a2b3c4d";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import type { Message, PubSub, Subscription } from "@google-cloud/pubsub";
-import { createDispatcher, type Dispatcher } from "../../listener/dispatcher";
-import { captureLogs } from "../../listener/shared/log";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { IntegrationStandIn } from "../fixtures/integration-stand-in";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { createDispatcher, type Dispatcher } from "../../runtime/dispatcher";
+import { captureLogs } from "../../runtime/shared/log";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { IntegrationStandIn } from "../../testing/integration-stand-in";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   attributesOf,
   DEAL_TRIGGER,

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { createDispatcher, type Dispatcher } from "../../listener/dispatcher";
-import { hubspotBatchReader, CrmReadError } from "../../listener/dispatcher/crm-batch-reader";
-import { Enricher } from "../../listener/dispatcher/enrichment";
-import { captureLogs } from "../../listener/shared/log";
+import { createDispatcher, type Dispatcher } from "../../runtime/dispatcher";
+import { hubspotBatchReader, CrmReadError } from "../../runtime/dispatcher/crm-batch-reader";
+import { Enricher } from "../../runtime/dispatcher/enrichment";
+import { captureLogs } from "../../runtime/shared/log";
 import { HubSpotCrmStandIn } from "../fixtures/hubspot-crm";
-import { IntegrationStandIn } from "../fixtures/integration-stand-in";
+import { IntegrationStandIn } from "../../testing/integration-stand-in";
 import { fixedTokenAuth, post, pushEnvelope, samplePayload, testConfig } from "./helpers";
 
 const HUBSPOT_TOKEN = "pat-eu1-11111111-2222-3333-4444-555555555555";

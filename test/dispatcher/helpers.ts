@@ -1,6 +1,6 @@
 // Builders shared by the dispatcher specs: realistic payloads and push envelopes, and a POST helper.
-import type { ConnectorEventPayload } from "../../listener/shared/connector-event-payload";
-import type { DispatcherConfig, TriggerRoute } from "../../listener/dispatcher/config";
+import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
+import type { DispatcherConfig, TriggerRoute } from "../../runtime/dispatcher/config";
 
 export const PROJECT = "demo-project";
 export const FIXED_TOKEN = "ya29.test-access-token";

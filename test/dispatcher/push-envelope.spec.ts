@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodePayload, InvalidPushError, parsePushEnvelope } from "../../listener/dispatcher/push-envelope";
+import { decodePayload, InvalidPushError, parsePushEnvelope } from "../../runtime/dispatcher/push-envelope";
 import { pushEnvelope, samplePayload } from "./helpers";
 
 type Envelope = Record<string, unknown> & { message: Record<string, unknown> };

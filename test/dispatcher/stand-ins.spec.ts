@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { classifyStatus } from "../../listener/dispatcher/integration-client";
+import { classifyStatus } from "../../runtime/dispatcher/integration-client";
 import { HubSpotCrmStandIn } from "../fixtures/hubspot-crm";
-import { IntegrationStandIn, executeBodyProblem } from "../fixtures/integration-stand-in";
+import { IntegrationStandIn, executeBodyProblem } from "../../testing/integration-stand-in";
 
 const EXECUTE = "/v1/projects/p/locations/europe-west1/integrations/demo:execute";
 const VALID_BODY = { triggerId: "api_trigger/demo", inputParameters: { ConnectorEventPayload: { jsonValue: "{}" } } };

@@ -7,10 +7,10 @@
 // emulator is killed and the deliveries resume against it. Nothing acknowledged can vanish with its memory unnoticed.
 import assert from "node:assert/strict";
 import type { PubSub } from "@google-cloud/pubsub";
-import { captureLogs } from "../../listener/shared/log";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { startListener, type RunningListener } from "../../listener/webhook";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { captureLogs } from "../../runtime/shared/log";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { startListener, type RunningListener } from "../../runtime/listener";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   createTopics,
   distinctBatches,

@@ -4,16 +4,16 @@
 // was published with, so an operator can redrive it.
 import assert from "node:assert/strict";
 import type { Message, PubSub } from "@google-cloud/pubsub";
-import { createDispatcher, readDispatcherConfig, type Dispatcher } from "../../listener/dispatcher";
-import { sampleEvents } from "../../listener/events/sample-events";
-import type { ConnectorEventPayload } from "../../listener/shared/connector-event-payload";
-import { captureLogs } from "../../listener/shared/log";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { eventAttributes } from "../../listener/sinks/sink";
-import { startListener, type RunningListener } from "../../listener/webhook";
+import { createDispatcher, readDispatcherConfig, type Dispatcher } from "../../runtime/dispatcher";
+import { sampleEvents } from "../../testing/sample-events";
+import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
+import { captureLogs } from "../../runtime/shared/log";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { eventAttributes } from "../../runtime/listener/sinks/sink";
+import { startListener, type RunningListener } from "../../runtime/listener";
 import { fixedTokenAuth } from "../dispatcher/helpers";
-import { IntegrationStandIn } from "../fixtures/integration-stand-in";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { IntegrationStandIn } from "../../testing/integration-stand-in";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   deliver,
   isAccepted,

@@ -1,13 +1,13 @@
 // Fault: Cloud Run stops an instance (SIGTERM, then SIGKILL 10 s later) while HubSpot deliveries keep coming. The
-// listener runs as Cloud Run runs it, `listener/main.ts` in a child process publishing to the emulator. Requests in
+// listener runs as Cloud Run runs it, `runtime/main.ts` in a child process publishing to the emulator. Requests in
 // flight at the signal must finish with their answer, later ones must find the port closed (never a response cut
 // off), the process must exit 0 within 10 s, and every batch answered 2xx must be on the topic.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { PubSub } from "@google-cloud/pubsub";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { freePort, startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { freePort, startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   createTopics,
   deliver,
@@ -57,7 +57,7 @@ describe("fault: SIGTERM under load", function () {
     recorder.attach(topics.subscription);
     const port = await freePort();
     let output = "";
-    const listener = spawn(process.execPath, ["--require", "tsx/cjs", "listener/main.ts"], {
+    const listener = spawn(process.execPath, ["--require", "tsx/cjs", "runtime/main.ts"], {
       cwd: REPO_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       env: {

@@ -3,10 +3,10 @@
 // a check never trusts the listener's own arithmetic.
 import { request } from "node:http";
 import type { Message, PubSub, Subscription } from "@google-cloud/pubsub";
-import { dedupKey } from "../../listener/events/dedup-key";
-import { batchJson, EVENT_TYPES, sampleEvents, type SampleEvent } from "../../listener/events/sample-events";
-import type { ConnectorEventPayload } from "../../listener/shared/connector-event-payload";
-import { signV3 } from "../../listener/signature/sign";
+import { dedupKey } from "../../runtime/listener/events/dedup-key";
+import { batchJson, EVENT_TYPES, sampleEvents, type SampleEvent } from "../../testing/sample-events";
+import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
+import { signV3 } from "../../runtime/listener/signature/sign";
 
 export const SECRET = "faults-client-secret-5c1d7e0a";
 export const PUBLIC_URL = "https://hubspot-listener-faults.a.run.app/webhooks/hubspot";

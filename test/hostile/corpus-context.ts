@@ -4,8 +4,8 @@
  * computes them for the URI the case targets (the corpus listener has no PUBLIC_URL: it verifies
  * `https://` + Host + path and query, which lets cases attack the Host, the path and the query).
  */
-import { batchJson, sampleEvents, type SampleEvent, type SampleEventType } from "../../listener/events/sample-events";
-import { signV3 } from "../../listener/signature/sign";
+import { batchJson, sampleEvents, type SampleEvent, type SampleEventType } from "../../testing/sample-events";
+import { signV3 } from "../../runtime/listener/signature/sign";
 import type { HttpRequest, Pause, RawRequest } from "./clients";
 
 export const WEBHOOK = "/webhooks/hubspot";

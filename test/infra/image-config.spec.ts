@@ -59,7 +59,7 @@ describe("stack config: image or imageBuild", () => {
     assert.deepEqual(messages({ image: IMAGE, imageBuild: { enabled: true } }), [
       `hubspot-trigger:image: is set ("${IMAGE}") and imageBuild.enabled is true; exactly one of ` +
         "hubspot-trigger:image (an image you built and pushed) and hubspot-trigger:imageBuild.enabled (the stack " +
-        "builds listener/Dockerfile and pushes it) must be set",
+        "builds runtime/Dockerfile and pushes it) must be set",
     ]);
   });
 

@@ -3,12 +3,17 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { parse as parseLossless } from "lossless-json";
-import { dedupKey } from "../../listener/events/dedup-key";
-import { normalizeEvent } from "../../listener/events/normalize";
-import { MAX_EVENT_DEPTH, nestedDeeperThan, parseEventBatch, parseJsonLossless } from "../../listener/events/parse";
-import { triageBatch } from "../../listener/events/triage";
-import { batchJson, EVENT_TYPES, sampleEvents } from "../../listener/events/sample-events";
-import schema from "../../listener/shared/connector-event-payload.schema.json";
+import { dedupKey } from "../../runtime/listener/events/dedup-key";
+import { normalizeEvent } from "../../runtime/listener/events/normalize";
+import {
+  MAX_EVENT_DEPTH,
+  nestedDeeperThan,
+  parseEventBatch,
+  parseJsonLossless,
+} from "../../runtime/listener/events/parse";
+import { triageBatch } from "../../runtime/listener/events/triage";
+import { batchJson, EVENT_TYPES, sampleEvents } from "../../testing/sample-events";
+import schema from "../../runtime/shared/connector-event-payload.schema.json";
 
 const RECEIVED_AT = "2026-11-28T04:00:00.000Z";
 const ajv = new Ajv({ allErrors: true, strict: true });

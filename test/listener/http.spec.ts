@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { batchJson, sampleEvents } from "../../listener/events/sample-events";
-import { signV1, signV3 } from "../../listener/signature/sign";
+import { batchJson, sampleEvents } from "../../testing/sample-events";
+import { signV1, signV3 } from "../../runtime/listener/signature/sign";
 import {
   postSigned,
   PREVIOUS_SECRET,

@@ -5,12 +5,12 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startRole } from "../../listener/main";
-import { EnvError } from "../../listener/shared/env";
-import { captureLogs } from "../../listener/shared/log";
-import { freePort } from "../support/pubsub-emulator";
+import { startRole } from "../../runtime/main";
+import { EnvError } from "../../runtime/shared/env";
+import { captureLogs } from "../../runtime/shared/log";
+import { freePort } from "../../testing/pubsub-emulator";
 import { postSigned, PUBLIC_URL, RecordingSink, SECRET, startTestListener } from "./support/fixtures";
-import { batchJson, sampleEvents } from "../../listener/events/sample-events";
+import { batchJson, sampleEvents } from "../../testing/sample-events";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -25,7 +25,7 @@ describe("listener entry point", () => {
   });
 
   it("exits 78 with every configuration problem logged when the environment is invalid", async () => {
-    const child = spawn(process.execPath, ["-r", "tsx/cjs", "listener/main.ts"], {
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", "runtime/main.ts"], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, ROLE: "listener", PORT: "http", HUBSPOT_CLIENT_SECRET: "" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -46,7 +46,7 @@ describe("listener entry point", () => {
     this.timeout(30_000);
     const port = await freePort();
     const sinkFile = path.join(mkdtempSync(path.join(tmpdir(), "listener-")), "events.jsonl");
-    const child = spawn(process.execPath, ["-r", "tsx/cjs", "listener/main.ts"], {
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", "runtime/main.ts"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

@@ -2,12 +2,12 @@
 // machine has no emulator). The emulator keeps state in memory: topics are (re)created by each test that needs them.
 import assert from "node:assert/strict";
 import type { Message, PubSub, Subscription } from "@google-cloud/pubsub";
-import { batchJson, sampleEvents } from "../../listener/events/sample-events";
-import type { ConnectorEventPayload } from "../../listener/shared/connector-event-payload";
-import { createPubSub } from "../../listener/shared/pubsub";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
-import { captureLogs } from "../../listener/shared/log";
-import { startListener } from "../../listener/webhook";
+import { batchJson, sampleEvents } from "../../testing/sample-events";
+import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
+import { createPubSub } from "../../runtime/shared/pubsub";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
+import { captureLogs } from "../../runtime/shared/log";
+import { startListener } from "../../runtime/listener";
 import { postSigned, PUBLIC_URL, SECRET } from "./support/fixtures";
 
 const PROJECT = "listener-test";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { ReplayCache } from "../../listener/replay-cache";
+import { ReplayCache } from "../../runtime/listener/replay-cache";
 
 /** A key shaped like dedupKey()'s: 64 hex characters. */
 const hexKey = (n: number) => createHash("sha256").update(String(n)).digest("hex");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { bool, csv, EnvError, int, json, oneOf, optional, readEnv, str, url } from "../../listener/shared/env";
-import { captureLogs, traceFields } from "../../listener/shared/log";
-import { parseTopicPath } from "../../listener/shared/pubsub";
-import { readListenerConfig } from "../../listener/webhook/config";
+import { bool, csv, EnvError, int, json, oneOf, optional, readEnv, str, url } from "../../runtime/shared/env";
+import { captureLogs, traceFields } from "../../runtime/shared/log";
+import { parseTopicPath } from "../../runtime/shared/pubsub";
+import { readListenerConfig } from "../../runtime/listener/config";
 
 function envError(run: () => unknown): EnvError {
   try {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { Signature } from "@hubspot/api-client";
 import fc from "fast-check";
-import { decodeV3Uri, requestUri, signV1, signV2, signV3, verifyRequest } from "../../listener/signature";
-import { verifyLegacy } from "../../listener/signature/verify-legacy";
-import { verifyV3, type VerifyV3Input } from "../../listener/signature/verify-v3";
+import { decodeV3Uri, requestUri, signV1, signV2, signV3, verifyRequest } from "../../runtime/listener/signature";
+import { verifyLegacy } from "../../runtime/listener/signature/verify-legacy";
+import { verifyV3, type VerifyV3Input } from "../../runtime/listener/signature/verify-v3";
 
 // HubSpot's published vectors: @hubspot/api-client (lib/test/unit/signature.spec) and hubspot-api-python
 // (tests/spec/utils/test_signature.py), which share the documentation's example secret and URL.

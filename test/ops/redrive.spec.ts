@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { v1, type PubSub, type Subscription } from "@google-cloud/pubsub";
-import { createPubSub } from "../../listener/shared/pubsub";
+import { createPubSub } from "../../runtime/shared/pubsub";
 import { redrive, redriveAttributes, validateRedriveOptions } from "../../scripts/lib/redrive";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../support/pubsub-emulator";
+import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 
 const PROJECT = "redrive-test";
 

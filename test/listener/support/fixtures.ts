@@ -1,10 +1,10 @@
 // Test helpers for the listener: an in-memory sink that can be told to fail, a listener on a free port, and
 // signed requests made the way HubSpot makes them.
-import type { ConnectorEventPayload } from "../../../listener/shared/connector-event-payload";
-import { captureLogs, type LogEntry } from "../../../listener/shared/log";
-import { signV3 } from "../../../listener/signature/sign";
-import type { DeadLetter, EventSink, ReadyState } from "../../../listener/sinks/sink";
-import { startListener, type RunningListener } from "../../../listener/webhook";
+import type { ConnectorEventPayload } from "../../../runtime/shared/connector-event-payload";
+import { captureLogs, type LogEntry } from "../../../runtime/shared/log";
+import { signV3 } from "../../../runtime/listener/signature/sign";
+import type { DeadLetter, EventSink, ReadyState } from "../../../runtime/listener/sinks/sink";
+import { startListener, type RunningListener } from "../../../runtime/listener";
 
 export const SECRET = "4f1c2b9e-6d3a-4b8f-9a71-1c2d3e4f5a6b";
 export const PREVIOUS_SECRET = "0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d";

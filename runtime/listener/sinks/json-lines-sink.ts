@@ -6,7 +6,7 @@
  */
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Writable } from "node:stream";
-import type { ConnectorEventPayload } from "../shared/connector-event-payload";
+import type { ConnectorEventPayload } from "../../shared/connector-event-payload";
 import { eventAttributes, type DeadLetter, type EventSink, type ReadyState } from "./sink";
 
 export class JsonLinesSink implements EventSink {

@@ -4,7 +4,7 @@
  * Contract: `publish` resolves only when every message of the batch is durably accepted and rejects if any is not,
  * so the transport can answer 2xx or 503 truthfully.
  */
-import type { ConnectorEventPayload } from "../shared/connector-event-payload";
+import type { ConnectorEventPayload } from "../../shared/connector-event-payload";
 
 export interface DeadLetter {
   /** The offending event's JSON as received (re-serialized from the lossless parse). */

@@ -6,8 +6,8 @@
  * client drops an idle failed key's queue by itself; a key with messages still queued stays paused until resumed).
  */
 import type { PubSub, Topic } from "@google-cloud/pubsub";
-import type { ConnectorEventPayload } from "../shared/connector-event-payload";
-import { openTopic, publishDeadLetter } from "../shared/pubsub";
+import type { ConnectorEventPayload } from "../../shared/connector-event-payload";
+import { openTopic, publishDeadLetter } from "../../shared/pubsub";
 import { eventAttributes, type DeadLetter, type EventSink, type ReadyState } from "./sink";
 
 export interface PubSubSinkOptions {

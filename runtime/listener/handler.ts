@@ -8,13 +8,13 @@
  *   or 503 + Retry-After when any publish was not acknowledged (HubSpot retries; nothing is remembered).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parseEventBatch } from "../events/parse";
-import { triageBatch } from "../events/triage";
-import { ReplayCache } from "../replay-cache";
+import { parseEventBatch } from "./events/parse";
+import { triageBatch } from "./events/triage";
+import { ReplayCache } from "./replay-cache";
 import { BodyTooLargeError, isJsonContentType, readBody, sendEmpty, sendJson } from "../shared/http";
 import { latencySince, type Logger, type Severity } from "../shared/log";
-import { requestUri, unverifiableReason, verifyRequest, type SignaturePolicy } from "../signature";
-import type { EventSink } from "../sinks/sink";
+import { requestUri, unverifiableReason, verifyRequest, type SignaturePolicy } from "./signature";
+import type { EventSink } from "./sinks/sink";
 import type { ListenerConfig } from "./config";
 
 export const WEBHOOK_PATH = "/webhooks/hubspot";

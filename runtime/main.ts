@@ -1,5 +1,5 @@
 /**
- * The entry point Cloud Run runs (`node dist/listener/main.js`; locally `npm run listener`): reads ROLE, starts the
+ * The entry point Cloud Run runs (`node dist/runtime/main.js`; locally `npm run listener`): reads ROLE, starts the
  * listener (public, HubSpot-facing) or the dispatcher (private, Pub/Sub push-facing), and shuts down gracefully on
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush publishers, exit. Cloud Run gives 10 s after
  * SIGTERM before SIGKILL.
@@ -7,7 +7,7 @@
 import { EnvError, oneOf, readEnv } from "./shared/env";
 import { Logger } from "./shared/log";
 import { startDispatcher } from "./dispatcher";
-import { startListener } from "./webhook";
+import { startListener } from "./listener";
 
 export interface RunningService {
   close(): Promise<void>;

@@ -8,10 +8,10 @@ import type { AddressInfo } from "node:net";
 import { closeServer } from "../shared/http";
 import { Logger } from "../shared/log";
 import { createPubSub } from "../shared/pubsub";
-import { JsonLinesSink } from "../sinks/json-lines-sink";
-import { NoopSink } from "../sinks/noop-sink";
-import { PubSubSink } from "../sinks/pubsub-sink";
-import type { EventSink } from "../sinks/sink";
+import { JsonLinesSink } from "./sinks/json-lines-sink";
+import { NoopSink } from "./sinks/noop-sink";
+import { PubSubSink } from "./sinks/pubsub-sink";
+import type { EventSink } from "./sinks/sink";
 import { readListenerConfig, type ListenerConfig } from "./config";
 import { createListenerHandler, WEBHOOK_PATH, type ListenerHandler } from "./handler";
 

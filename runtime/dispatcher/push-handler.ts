@@ -7,7 +7,7 @@
 import type { ConnectorEventPayload } from "../shared/connector-event-payload";
 import type { Logger } from "../shared/log";
 import type { DeadLetterAttributes } from "../shared/pubsub";
-import { subscriptionKey } from "../shared/subscription-key";
+import { subscriptionKey } from "../../contract/subscription-key";
 import type { ConcurrencyLimit } from "./concurrency-limit";
 import type { TriggerRoute } from "./config";
 import type { Enricher } from "./enrichment";

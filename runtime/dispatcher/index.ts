@@ -1,6 +1,6 @@
 /**
  * The dispatcher role: Pub/Sub push in, Application Integration executions out (issue 3, "Dispatcher role").
- * - `startDispatcher(env)`: what `listener/main.ts` runs for ROLE=dispatcher (validated env, real clients).
+ * - `startDispatcher(env)`: what `runtime/main.ts` runs for ROLE=dispatcher (validated env, real clients).
  * - `createDispatcher(options)`: the same service with injected dependencies, for tests and embedding.
  */
 import type { AddressInfo } from "node:net";

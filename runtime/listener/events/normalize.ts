@@ -6,7 +6,11 @@
  * eventType so a trigger filter on `contact.creation` sees either. Older HubSpot examples name the field `eventType`
  * instead of `subscriptionType`; both are read.
  */
-import { PAYLOAD_SCHEMA_VERSION, type ConnectorEventPayload, type ObjectType } from "../shared/connector-event-payload";
+import {
+  PAYLOAD_SCHEMA_VERSION,
+  type ConnectorEventPayload,
+  type ObjectType,
+} from "../../shared/connector-event-payload";
 import { dedupKey } from "./dedup-key";
 
 export type RejectReason = "invalid-event" | "unsupported-event-type";

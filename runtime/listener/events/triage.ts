@@ -2,7 +2,7 @@
  * A parsed batch -> what to publish, what to dead-letter, what to skip as a replay. Pure: the replay test is passed
  * in, and nothing is remembered here (the caller remembers keys only after Pub/Sub acknowledged them).
  */
-import type { ConnectorEventPayload } from "../shared/connector-event-payload";
+import type { ConnectorEventPayload } from "../../shared/connector-event-payload";
 import { jsonText, normalizeEvent, tooDeep, type RejectReason } from "./normalize";
 import { MAX_EVENT_DEPTH, nestedDeeperThan } from "./parse";
 
