@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EventType, StackConfig } from "../infra/config-types";
+import { HTTP_PATHS } from "../contract/http";
 import { API, ProjectApis, type ApiName } from "./apis";
 import { capacityWarnings, dispatcherSizing, INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
 import { DeadLetterQueue } from "./dead-letter";
@@ -15,8 +16,8 @@ import { HubSpotRegistration, subscriptionsFromTriggers } from "./hubspot";
 import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
 
-export const WEBHOOK_PATH = "/webhooks/hubspot";
-export const PUSH_PATH = "/pubsub/push";
+export const WEBHOOK_PATH = HTTP_PATHS.webhook;
+export const PUSH_PATH = HTTP_PATHS.push;
 
 /**
  * The validated stack config, plus the runtime knobs the config does not carry. Without `registration` nothing is
@@ -383,7 +384,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           mode: registration.mode,
           appId: registration.appId,
           webhookUrl: this.webhookUrl,
-          readyzUrl: this.webhookUrl.apply((url) => new URL("/readyz", url).toString()),
+          readyzUrl: this.webhookUrl.apply((url) => new URL(HTTP_PATHS.ready, url).toString()),
           subscriptions: subscriptionsFromTriggers(args.triggers),
           maxConcurrentRequests: registration.maxConcurrentRequests,
           retainOnDelete: registration.retainOnDelete,

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { ACCOUNT_ROLES } from "../contract/roles";
 
 /** A member granted a role on one resource; `key` names the binding resource so reordering rebinds nobody. */
 export interface Grantee {
@@ -8,11 +9,7 @@ export interface Grantee {
 }
 
 /** The machine-readable role in each account's `description`, read by the policy pack. */
-export const ACCOUNT_ROLES = {
-  listener: "hubspot-trigger:listener",
-  trigger: "hubspot-trigger:trigger",
-  push: "hubspot-trigger:push",
-} as const;
+export { ACCOUNT_ROLES } from "../contract/roles";
 
 export interface TriggerIdentityArgs {
   project: pulumi.Input<string>;

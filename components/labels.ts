@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { APP_LABEL, RESERVED_LABEL_KEYS, type ComponentLabel } from "../contract/labels";
 import { labelValue, LIMITS, PATTERNS } from "./naming";
 
-/** The `component` label of each part, read by the policy pack and by cost reports. */
-export type ComponentLabel = "listener" | "dispatcher" | "events" | "dead-letter" | "secrets" | "psc" | "image";
+export type { ComponentLabel } from "../contract/labels";
 
 /** What every component takes to label its resources. */
 export interface LabelArgs {
@@ -12,7 +12,7 @@ export interface LabelArgs {
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-const RESERVED_KEYS = ["app", "env", "component"];
+const RESERVED_KEYS: readonly string[] = RESERVED_LABEL_KEYS;
 
 /** Checks user labels against GCP's rules, naming the bad key; all problems reported at once. */
 export function checkUserLabels(labels: Record<string, string>): void {
@@ -35,7 +35,7 @@ export function checkUserLabels(labels: Record<string, string>): void {
 export function resourceLabels(args: LabelArgs, component: ComponentLabel): pulumi.Output<Record<string, string>> {
   return pulumi.all([args.environment, pulumi.output(args.labels ?? {})]).apply(([environment, labels]) => {
     checkUserLabels(labels);
-    const all: Record<string, string> = { ...labels, app: "hubspot-trigger", env: labelValue(environment), component };
+    const all: Record<string, string> = { ...labels, app: APP_LABEL, env: labelValue(environment), component };
     return all;
   });
 }

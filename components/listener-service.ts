@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { HTTP_PATHS } from "../contract/http";
 import type { ScalingConfig } from "../infra/config-types";
 import type { Grantee } from "./identity";
 import { LabelArgs, resourceLabels } from "./labels";
@@ -49,8 +50,8 @@ function container(image: pulumi.Input<string>, env: RuntimeEnv): gcp.types.inpu
     // CPU only while serving: both roles do all their work inside a request (publish, execute) before answering.
     resources: { cpuIdle: true, startupCpuBoost: true, limits: { cpu: "1", memory: "512Mi" } },
     // Ready means the Pub/Sub client and secrets are loaded; alive means the process still answers.
-    startupProbe: { httpGet: { path: "/readyz" }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
-    livenessProbe: { httpGet: { path: "/healthz" }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+    startupProbe: { httpGet: { path: HTTP_PATHS.ready }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
+    livenessProbe: { httpGet: { path: HTTP_PATHS.health }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
   };
 }
 

@@ -6,16 +6,8 @@ import type * as pulumi from "@pulumi/pulumi";
  * Defaults are applied here already; nothing downstream re-checks or re-defaults.
  */
 
-/** The event types of the seed (Application Integration's HubSpot trigger). */
-export const EVENT_TYPES = [
-  "deal.creation",
-  "deal.propertyChange",
-  "deal.deletion",
-  "contact.creation",
-  "contact.propertyChange",
-  "contact.deletion",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import type { EventType } from "../contract/events";
+export { EVENT_TYPES, type EventType } from "../contract/events";
 
 export const REGISTRATION_MODES = ["api", "project", "manual"] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];

@@ -4,16 +4,10 @@
  * `batchJson` (lossless-json keeps every digit, JSON.stringify cannot write a bigint).
  */
 import { stringify } from "lossless-json";
+import type { EventType } from "../contract/events";
 
-export const EVENT_TYPES = [
-  "deal.creation",
-  "deal.propertyChange",
-  "deal.deletion",
-  "contact.creation",
-  "contact.propertyChange",
-  "contact.deletion",
-] as const;
-export type SampleEventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES } from "../contract/events";
+export type SampleEventType = EventType;
 
 export interface SampleEvent {
   eventId: bigint;

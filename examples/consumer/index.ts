@@ -1,6 +1,6 @@
 // A consumer stack: reads a hubspot-trigger stack's outputs and subscribes its own service to the events topic.
 import * as pulumi from "@pulumi/pulumi";
-import { EVENT_TYPES } from "../../infra/config-types";
+import { EVENT_TYPES } from "../../contract/events";
 import { EventsConsumer } from "./events-consumer";
 
 const config = new pulumi.Config();

@@ -1,3 +1,4 @@
+import { RESOURCE_NAME_RULE } from "../../contract/names";
 import type { StringRule } from "./fields";
 
 /** The value rules of every config field, in one place so error messages, docs and tests quote the same text. */
@@ -5,7 +6,7 @@ import type { StringRule } from "./fields";
 /** Seed ("Nom de connexion") rules, also used for trigger names. The `goog` check is separate (see isNameValid). */
 export const RESOURCE_NAME: StringRule = {
   pattern: /^(?!goog)[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/,
-  rule: 'lowercase letters, digits and hyphens, starting with a letter, ending with a letter or digit, at most 49 characters, not starting with "goog"',
+  rule: RESOURCE_NAME_RULE,
 };
 
 export const REGION: StringRule = {

@@ -1,3 +1,4 @@
+import { resourceNameProblems } from "../../contract/names";
 import { EVENT_TYPES, type EventType, type TriggerConfig } from "../config-types";
 import { readArray, readObject, readString, readStringList } from "./fields";
 import { describeValue, type ConfigPath, type Problems } from "./problems";
@@ -7,18 +8,11 @@ const TRIGGER_KEYS = ["name", "eventTypes", "propertyNames", "integration", "tri
 const EVENT_TYPE_RULE = `one of ${EVENT_TYPES.join(", ")}`;
 
 /** Precise problem for a seed-rule name (connection or trigger), or undefined when valid. */
-/** Every rule a name breaks, so one edit can fix them all. */
+/** Every rule a name breaks, in one message, so one edit can fix them all. */
 export function nameProblem(name: string): string | undefined {
-  if (name.length === 0) return "is empty";
-  const broken = [
-    name.length > 49 && `is ${name.length} characters long`,
-    name.startsWith("goog") && `starts with "goog"`,
-    /[A-Z]/.test(name) && "contains uppercase letters",
-    !/^[a-zA-Z]/.test(name) && "does not start with a letter",
-    !/[a-zA-Z0-9]$/.test(name) && "does not end with a letter or digit",
-    !/^[a-zA-Z0-9-]+$/.test(name) && "contains characters other than a-z, 0-9 and -",
-  ].filter((problem): problem is string => typeof problem === "string");
-  return broken.length === 0 ? undefined : `${describeValue(name)} ${broken.join(", ")}`;
+  const broken = resourceNameProblems(name);
+  if (broken.length === 0) return undefined;
+  return name.length === 0 ? broken[0] : `${describeValue(name)} ${broken.join(", ")}`;
 }
 
 export function readName(problems: Problems, path: ConfigPath, value: unknown): string | undefined {

@@ -3,12 +3,13 @@
  * Who may call is Cloud Run's business: the service is private and only the push identity holds run.invoker, so
  * the OIDC token Pub/Sub attaches is verified before a request reaches this process.
  */
+import { HTTP_PATHS } from "../../contract/http";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { BodyTooLargeError, readBody, sendEmpty, sendJson } from "../shared/http";
 import type { Logger } from "../shared/log";
 import type { PushHandler } from "./push-handler";
 
-export const PUSH_PATH = "/pubsub/push";
+export const PUSH_PATH = HTTP_PATHS.push;
 /** Pub/Sub messages are at most 10 MB; base64 and the envelope add a third. */
 export const MAX_PUSH_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -57,8 +58,8 @@ export function createDispatcherServer(options: DispatcherServerOptions): Server
     }
     if (req.method !== "GET" && req.method !== "HEAD")
       return sendJson(res, 405, { error: "method not allowed" }, { allow: "GET" });
-    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
-    if (path === "/readyz")
+    if (path === HTTP_PATHS.health) return sendJson(res, 200, { status: "ok" });
+    if (path === HTTP_PATHS.ready)
       return isReady() ? sendJson(res, 200, { status: "ready" }) : sendJson(res, 503, { status: "draining" });
     sendJson(res, 404, { error: "not found" });
   });

@@ -7,6 +7,7 @@
  *   -> normalize (malformed events become dead letters) -> drop replays -> publish -> 204,
  *   or 503 + Retry-After when any publish was not acknowledged (HubSpot retries; nothing is remembered).
  */
+import { HTTP_PATHS } from "../../contract/http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseEventBatch } from "./events/parse";
 import { triageBatch } from "./events/triage";
@@ -17,7 +18,7 @@ import { requestUri, unverifiableReason, verifyRequest, type SignaturePolicy } f
 import type { EventSink } from "./sinks/sink";
 import type { ListenerConfig } from "./config";
 
-export const WEBHOOK_PATH = "/webhooks/hubspot";
+export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 const RETRY_AFTER_SECONDS = "5";
 
 export interface ListenerHandlerDeps {
@@ -158,7 +159,7 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
   }
 
   async function health(res: ServerResponse, path: string): Promise<void> {
-    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (path === HTTP_PATHS.health) return sendJson(res, 200, { status: "ok" });
     if (shuttingDown) return sendJson(res, 503, { status: "shutting-down" });
     const state = await sink.ready();
     const secretLoaded = config.secrets.length > 0 && config.secrets[0].length > 0;
@@ -174,7 +175,7 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
     // Built only when a line is written: most accepted requests log nothing at the default level.
     const requestLogger = () => logger.forRequest(req.headers["x-cloud-trace-context"] as string | undefined);
 
-    if (req.method === "GET" && (path === "/healthz" || path === "/readyz")) {
+    if (req.method === "GET" && (path === HTTP_PATHS.health || path === HTTP_PATHS.ready)) {
       health(res, path).catch((error: unknown) => {
         requestLogger().error("readiness check failed", { error });
         if (!res.headersSent) sendEmpty(res, 503);

@@ -1,0 +1,15 @@
+/** The HubSpot CRM events a trigger can take: the seed's six "types d'événements acceptés". */
+export const EVENT_TYPES = [
+  "deal.creation",
+  "deal.propertyChange",
+  "deal.deletion",
+  "contact.creation",
+  "contact.propertyChange",
+  "contact.deletion",
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);
+}

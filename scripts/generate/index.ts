@@ -1,0 +1,12 @@
+/**
+ * The generators `npm run generate` runs. Each returns whole files (path relative to the repository root, content)
+ * computed from one source; add a generator here and the staleness test covers it.
+ */
+export interface GeneratedFile {
+  file: string;
+  content: string;
+}
+
+export type Generator = () => GeneratedFile[];
+
+export const GENERATORS: Generator[] = [];
