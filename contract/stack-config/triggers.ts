@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { EVENT_TYPES } from "../events";
+import { ALWAYS, describeValue, resourceName, section, stringList, text, uniqueEntries } from "./fields";
+import { DESCRIPTION, HUBSPOT_PROPERTY, INTEGRATION_NAME, TRIGGER_ID } from "./rules";
+
+const EVENT_TYPE_RULE = `one of ${EVENT_TYPES.join(", ")}`;
+
+const eventTypesSchema = z
+  .array(
+    z.enum(EVENT_TYPES, {
+      error: (iss) => `${describeValue(iss.input)} is not a supported event type; must be ${EVENT_TYPE_RULE}`,
+    }),
+    {
+      error: (iss) =>
+        iss.input === undefined
+          ? `missing; required: a list of at least one event type, ${EVENT_TYPE_RULE}`
+          : `got ${describeValue(iss.input)}; must be a list; ${EVENT_TYPE_RULE}`,
+    },
+  )
+  .check(
+    z.superRefine((types: unknown[], ctx) => {
+      if (Array.isArray(types) && types.length === 0) {
+        ctx.addIssue({ code: "custom", message: `is empty; list at least one event type: ${EVENT_TYPE_RULE}` });
+      }
+    }, ALWAYS),
+    uniqueEntries("each event type at most once per trigger"),
+  );
+
+/** One trigger: which HubSpot events start which Application Integration. Seed: "Type d'événement". */
+export const triggerSchema = section({
+  name: resourceName(),
+  eventTypes: eventTypesSchema,
+  propertyNames: stringList(HUBSPOT_PROPERTY),
+  integration: text(INTEGRATION_NAME).optional(),
+  triggerId: text(TRIGGER_ID).optional(),
+  description: text(DESCRIPTION).optional(),
+}).check(
+  z.superRefine((trigger: Record<string, unknown>, ctx) => {
+    // Judged on the listed types, so an unsupported "company.propertyChange" does not also break this rule.
+    const types = Array.isArray(trigger.eventTypes) ? trigger.eventTypes : [];
+    const watchesProperties = types.some((t) => typeof t === "string" && t.endsWith(".propertyChange"));
+    const count = Array.isArray(trigger.propertyNames) ? trigger.propertyNames.length : 0;
+    if (watchesProperties && count === 0 && Array.isArray(trigger.propertyNames)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["propertyNames"],
+        message:
+          "is empty; *.propertyChange event types need at least one HubSpot property name (one HubSpot subscription per property)",
+      });
+    }
+    if (!watchesProperties && count > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["propertyNames"],
+        message: `lists ${count} properties but the trigger has no *.propertyChange event type; propertyNames apply only to deal.propertyChange and contact.propertyChange`,
+      });
+    }
+  }, ALWAYS),
+);
+
+/** At least one trigger, names unique (duplicate definitions need integration.name: see the namespace's rules). */
+export const triggersSchema = z
+  .array(triggerSchema, {
+    error: (iss) =>
+      iss.input === undefined
+        ? "missing; declare at least one trigger: [{name, eventTypes, ...}]"
+        : `got ${describeValue(iss.input)}; must be a list; a list of triggers {name, eventTypes, propertyNames, integration, triggerId, description}`,
+  })
+  .check(
+    z.superRefine((triggers: unknown[], ctx) => {
+      if (!Array.isArray(triggers)) return;
+      if (triggers.length === 0) ctx.addIssue({ code: "custom", message: "is empty; declare at least one trigger" });
+      const names = triggers.map((t) =>
+        typeof t === "object" && t !== null ? (t as { name?: unknown }).name : undefined,
+      );
+      names.forEach((name, index) => {
+        if (typeof name === "string" && names.indexOf(name) < index) {
+          ctx.addIssue({
+            code: "custom",
+            path: [index, "name"],
+            message: `${describeValue(name)} is used by another trigger; trigger names must be unique`,
+          });
+        }
+      });
+    }, ALWAYS),
+  );
