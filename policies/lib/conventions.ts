@@ -1,21 +1,10 @@
 /**
  * The cross-team conventions the rules rely on to know which resource plays which part: resource type tokens
- * (checked against @pulumi/gcp 9.37 by test/policies/conventions.spec.ts), the machine-readable service account
- * descriptions, the `component` label values and the HubSpot dynamic resource types.
+ * (checked against @pulumi/gcp 9.37 by test/policies/conventions.spec.ts), the label-taking types, the members and
+ * agents IAM rules single out, and the stack config keys violations name. What the rest of the package shares with the
+ * pack (event types, names, labels, service account roles, HTTP paths) is contract/, read through the generated copy
+ * in ./contract.
  */
-/**
- * The HubSpot trigger's event types. The pack keeps its own copy because it is published and installed alone (no
- * import may leave policies/); test/policies/self-contained.spec.ts keeps it equal to infra/config-types.ts.
- */
-export const EVENT_TYPES = [
-  "deal.creation",
-  "deal.propertyChange",
-  "deal.deletion",
-  "contact.creation",
-  "contact.propertyChange",
-  "contact.deletion",
-] as const;
-
 export const TYPES = {
   serviceAccount: "gcp:serviceaccount/account:Account",
   secret: "gcp:secretmanager/secret:Secret",
@@ -45,42 +34,11 @@ export const LABELLED_TYPES: readonly string[] = [
   TYPES.artifactRepository,
 ];
 
-/** Service account `description` values: the account's role, machine-readable. */
-export const ACCOUNT_ROLES = {
-  listener: "hubspot-trigger:listener",
-  trigger: "hubspot-trigger:trigger",
-  push: "hubspot-trigger:push",
-} as const;
-export type AccountRole = keyof typeof ACCOUNT_ROLES;
-
-export const COMPONENTS = ["listener", "dispatcher", "events", "dead-letter", "secrets", "psc", "image"] as const;
-export type Component = (typeof COMPONENTS)[number];
-
-export const APP_LABEL = "hubspot-trigger";
-
 /** Members that make a binding public. */
 export const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"] as const;
 
 /** The Pub/Sub service agent of any project: `service-<projectNumber>@gcp-sa-pubsub.iam.gserviceaccount.com`. */
 export const PUBSUB_SERVICE_AGENT = /^serviceAccount:service-\d+@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/;
-
-/** Path of the HubSpot webhook on the listener (cross-team convention). */
-export const WEBHOOK_PATH = "/webhooks/hubspot";
-
-/** Seed naming rule for connection and trigger names: lowercase letters, digits, hyphens; letter first; no "goog". */
-export function triggerNameProblem(name: string): string | undefined {
-  if (name.length === 0) return "is empty";
-  if (name.length > 49) return `is ${name.length} characters long (at most 49)`;
-  if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(name) && !/^[a-z]$/.test(name)) {
-    return "must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit";
-  }
-  if (name.startsWith("goog")) return 'must not start with "goog"';
-  return undefined;
-}
-
-export function isSupportedEventType(value: string): boolean {
-  return (EVENT_TYPES as readonly string[]).includes(value);
-}
 
 /** Minimum HubSpot accepts for webhook throttling (`maxConcurrentRequests`). */
 export const HUBSPOT_MIN_CONCURRENT_REQUESTS = 5;

@@ -7,7 +7,8 @@ import type {
   Severity,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { ACCOUNT_ROLES, type AccountRole, TYPES } from "./conventions";
+import { ACCOUNT_ROLES, type AccountRole } from "./contract";
+import { TYPES } from "./conventions";
 import { readString, readStringMap, type Unknown, UNKNOWN } from "./values";
 
 /** What every rule of the pack documents besides its check (rendered in the README and by `pulumi policy ls`). */

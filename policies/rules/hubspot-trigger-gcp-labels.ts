@@ -1,4 +1,5 @@
-import { APP_LABEL, COMPONENTS, configKey, LABELLED_TYPES } from "../lib/conventions";
+import { APP_LABEL, COMPONENT_LABELS } from "../lib/contract";
+import { configKey, LABELLED_TYPES } from "../lib/conventions";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readStringMap } from "../lib/values";
 
@@ -15,7 +16,7 @@ export const labels: ResourceRule = {
   severity: "low",
   remediationSteps:
     "Build labels with the components' `resourceLabels()` (app=hubspot-trigger, env=<environment>, " +
-    `component=${COMPONENTS.join("|")}) and merge user labels from \`hubspot-trigger:labels\`.`,
+    `component=${COMPONENT_LABELS.join("|")}) and merge user labels from \`hubspot-trigger:labels\`.`,
   url: "https://cloud.google.com/resource-manager/docs/creating-managing-labels",
   validateResource: validateResourceOfTypes(LABELLED_TYPES, (props, args, report) => {
     const own = readStringMap(props, "labels");
@@ -26,9 +27,9 @@ export const labels: ResourceRule = {
       report(`Label app is ${merged.app === undefined ? "missing" : `"${merged.app}"`}; expected "${APP_LABEL}".`);
     }
     if (!merged.env) report(`Label env is missing: set ${configKey("environment")} (default: the stack name).`);
-    if (!(COMPONENTS as readonly string[]).includes(merged.component ?? "")) {
+    if (!(COMPONENT_LABELS as readonly string[]).includes(merged.component ?? "")) {
       const actual = merged.component === undefined ? "missing" : `"${merged.component}"`;
-      report(`Label component is ${actual}; expected one of ${COMPONENTS.join(", ")}.`);
+      report(`Label component is ${actual}; expected one of ${COMPONENT_LABELS.join(", ")}.`);
     }
   }),
 };

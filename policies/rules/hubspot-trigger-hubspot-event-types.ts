@@ -1,4 +1,5 @@
-import { configKey, EVENT_TYPES, isSupportedEventType, TYPES } from "../lib/conventions";
+import { EVENT_TYPES, isEventType } from "../lib/contract";
+import { configKey, TYPES } from "../lib/conventions";
 import { dispatcherTriggers } from "../lib/dispatcher-triggers";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readString } from "../lib/values";
@@ -24,7 +25,7 @@ export const eventTypes: ResourceRule = {
         const filter = readString(props, "filter");
         if (typeof filter !== "string") return;
         for (const [, eventType] of filter.matchAll(/attributes\.eventType\s*=\s*"([^"]*)"/g)) {
-          if (!isSupportedEventType(eventType)) {
+          if (!isEventType(eventType)) {
             report(
               `Subscription filter matches event type "${eventType}", which the listener never publishes: fix the trigger's eventTypes in ${configKey("triggers")}.`,
             );
@@ -34,7 +35,7 @@ export const eventTypes: ResourceRule = {
       }
       if (args.type === TYPES.webhookSubscription) {
         const eventType = readString(props, "eventType");
-        if (typeof eventType === "string" && !isSupportedEventType(eventType)) {
+        if (typeof eventType === "string" && !isEventType(eventType)) {
           report(
             `HubSpot subscription event type "${eventType}" is not supported (supported: ${EVENT_TYPES.join(", ")}): fix eventTypes in ${configKey("triggers")}.`,
           );
@@ -49,7 +50,7 @@ export const eventTypes: ResourceRule = {
             `Trigger "${trigger.name}" has no event type: list at least one in its eventTypes in ${configKey("triggers")}.`,
           );
         }
-        for (const eventType of trigger.eventTypes.filter((t) => !isSupportedEventType(t))) {
+        for (const eventType of trigger.eventTypes.filter((t) => !isEventType(t))) {
           report(
             `Trigger "${trigger.name}" uses event type "${eventType}", which is not supported (supported: ${EVENT_TYPES.join(", ")}): fix its eventTypes in ${configKey("triggers")}.`,
           );

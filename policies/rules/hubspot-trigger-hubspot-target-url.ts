@@ -1,4 +1,5 @@
-import { TYPES, WEBHOOK_PATH } from "../lib/conventions";
+import { HTTP_PATHS } from "../lib/contract";
+import { TYPES } from "../lib/conventions";
 import { envVar } from "../lib/cloud-run";
 import { servicesOf, type StackRule } from "../lib/rule";
 import { readArray, readString } from "../lib/values";
@@ -14,7 +15,7 @@ function listenerWebhookUrls(listeners: ReturnType<typeof servicesOf>): string[]
     const urls = readArray(service.props, "urls");
     const uri = readString(service.props, "uri");
     const bases = [...(Array.isArray(urls) ? urls : []), uri].filter((u): u is string => typeof u === "string");
-    return bases.map((base) => base.replace(/\/+$/, "") + WEBHOOK_PATH);
+    return bases.map((base) => base.replace(/\/+$/, "") + HTTP_PATHS.webhook);
   });
 }
 
@@ -70,7 +71,7 @@ export const targetUrl: StackRule = {
       }
       const onAllowedHost =
         (allowedHosts.includes(url.host) || listeners.some((l) => isDeterministicHost(l, url.host))) &&
-        url.pathname === WEBHOOK_PATH;
+        url.pathname === HTTP_PATHS.webhook;
       if (listenerKnown && !expected.includes(target) && !onAllowedHost) {
         report(`targetUrl "${target}" is not this stack's listener (expected ${expected[0]}).`, settings.urn);
       }

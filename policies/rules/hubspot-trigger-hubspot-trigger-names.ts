@@ -1,4 +1,5 @@
-import { configKey, triggerNameProblem, TYPES } from "../lib/conventions";
+import { RESOURCE_NAME_RULE, resourceNameProblems } from "../lib/contract";
+import { configKey, TYPES } from "../lib/conventions";
 import { dispatcherTriggers } from "../lib/dispatcher-triggers";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 
@@ -26,8 +27,12 @@ export const triggerNames: ResourceRule = {
     if (triggers.kind !== "parsed") return;
     const seen = new Set<string>();
     for (const trigger of triggers.value) {
-      const problem = triggerNameProblem(trigger.name);
-      if (problem) report(`Trigger name "${trigger.name}" ${problem}: rename it in ${configKey("triggers")}.`);
+      const problems = resourceNameProblems(trigger.name);
+      if (problems.length > 0) {
+        report(
+          `Trigger name "${trigger.name}" ${problems.join(", ")} (${RESOURCE_NAME_RULE}): rename it in ${configKey("triggers")}.`,
+        );
+      }
       if (seen.has(trigger.name)) {
         report(`Trigger name "${trigger.name}" is used twice: rename one in ${configKey("triggers")}.`);
       }

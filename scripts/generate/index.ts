@@ -2,6 +2,8 @@
  * The generators `npm run generate` runs. Each returns whole files (path relative to the repository root, content)
  * computed from one source; add a generator here and the staleness test covers it.
  */
+import { policiesContract } from "./policies-contract";
+
 export interface GeneratedFile {
   file: string;
   content: string;
@@ -9,4 +11,4 @@ export interface GeneratedFile {
 
 export type Generator = () => GeneratedFile[];
 
-export const GENERATORS: Generator[] = [];
+export const GENERATORS: Generator[] = [policiesContract];

@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { artifactregistry, cloudrunv2, compute, projects, pubsub, secretmanager, serviceaccount } from "@pulumi/gcp";
-import { LABELLED_TYPES, triggerNameProblem, TYPES } from "../../policies/lib/conventions";
+import { LABELLED_TYPES, TYPES } from "../../policies/lib/conventions";
+import { resourceNameProblems } from "../../policies/lib/contract";
 import { IAM_TYPES } from "../../policies/lib/iam";
 
 const token = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;
@@ -73,16 +74,24 @@ describe("pack conventions", () => {
     for (const type of unlabelled) assert.ok(!argsTakeLabels(type), `${type} takes no labels`);
   });
 
-  it("applies the seed's naming rule", () => {
-    const cases: [string, string | undefined][] = [
-      ["deal-sync", undefined],
-      ["a", undefined],
-      ["a".repeat(49), undefined],
-      ["a".repeat(50), "is 50 characters long (at most 49)"],
-      ["", "is empty"],
-      ["1deal", "must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit"],
-      ["googles", 'must not start with "goog"'],
+  it("applies the seed's naming rule through its copy of the contract, every problem at once", () => {
+    const cases: [string, string[]][] = [
+      ["deal-sync", []],
+      ["a", []],
+      ["a".repeat(49), []],
+      ["a".repeat(50), ["is 50 characters long"]],
+      ["", ["is empty"]],
+      ["1deal", ["does not start with a letter"]],
+      ["googles", ['starts with "goog"']],
+      [
+        "Deal_",
+        [
+          "contains uppercase letters",
+          "does not end with a letter or digit",
+          "contains characters other than a-z, 0-9 and -",
+        ],
+      ],
     ];
-    for (const [name, problem] of cases) assert.equal(triggerNameProblem(name), problem, name);
+    for (const [name, problems] of cases) assert.deepEqual(resourceNameProblems(name), problems, name);
   });
 });

@@ -7,8 +7,8 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { EVENT_TYPES as INFRA_EVENT_TYPES } from "../../infra/config-types";
-import { EVENT_TYPES } from "../../policies/lib/conventions";
+import * as contract from "../../policies/lib/contract";
+import { CONTRACT_MODULES, TARGET } from "../../scripts/generate/policies-contract";
 
 const ROOT = path.resolve(__dirname, "../..");
 const POLICIES = path.join(ROOT, "policies");
@@ -121,7 +121,27 @@ describe("policy pack is self-contained", () => {
     }
   });
 
-  it("keeps its copy of the event types equal to infra's", () => {
-    assert.deepEqual([...EVENT_TYPES], [...INFRA_EVENT_TYPES]);
+  it("reads the contract only through its generated copy (test/scripts/generated.spec.ts keeps it current)", () => {
+    const copy = path.join(ROOT, TARGET);
+    const copied = fs.readdirSync(copy).filter((name) => name.endsWith(".ts"));
+    assert.deepEqual(copied.sort(), [...CONTRACT_MODULES.map((module) => `${module}.ts`), "index.ts"].sort());
+    for (const name of copied) {
+      assert.match(fs.readFileSync(path.join(copy, name), "utf8"), /^\/\/ Generated .* do not edit/, name);
+    }
+    const importers = sources()
+      .filter((file) => !file.startsWith(copy + path.sep))
+      .filter((file) => specifiers(file).some((s) => path.resolve(path.dirname(file), s).startsWith(copy)));
+    assert.ok(importers.length > 0, "some rule reads the contract");
+    // No second copy by hand: nothing else in the pack declares a name the contract exports.
+    const contractNames = Object.keys(contract);
+    const redeclared = sources()
+      .filter((file) => !file.startsWith(copy + path.sep))
+      .flatMap((file) =>
+        [...fs.readFileSync(file, "utf8").matchAll(/^export (?:const|function|type|interface) (\w+)/gm)]
+          .map((match) => match[1])
+          .filter((name) => contractNames.includes(name))
+          .map((name) => `${path.relative(ROOT, file)} declares ${name}`),
+      );
+    assert.deepEqual(redeclared, []);
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { RESOURCE_NAME_RULE } from "../../../policies/lib/contract";
 import { triggerNames } from "../../../policies/rules/hubspot-trigger-hubspot-trigger-names";
 import { messages } from "../support/harness";
 import { DISPATCHER_TRIGGERS, one } from "../support/stack";
@@ -17,11 +18,12 @@ describe("hubspot-trigger-hubspot-trigger-names", () => {
   it("names each name that breaks the seed's rule, with the rule", () => {
     const base = DISPATCHER_TRIGGERS[0];
     const bad = ["Deal_Sync", "google-sync", "x".repeat(50), "deal-"].map((name) => ({ ...base, name }));
+    const rule = `(${RESOURCE_NAME_RULE}): rename it in hubspot-trigger:triggers.`;
     assert.deepEqual(messages(triggerNames, [dispatcherWithTriggers(bad)]), [
-      'Trigger name "Deal_Sync" must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: rename it in hubspot-trigger:triggers.',
-      'Trigger name "google-sync" must not start with "goog": rename it in hubspot-trigger:triggers.',
-      `Trigger name "${"x".repeat(50)}" is 50 characters long (at most 49): rename it in hubspot-trigger:triggers.`,
-      'Trigger name "deal-" must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: rename it in hubspot-trigger:triggers.',
+      `Trigger name "Deal_Sync" contains uppercase letters, contains characters other than a-z, 0-9 and - ${rule}`,
+      `Trigger name "google-sync" starts with "goog" ${rule}`,
+      `Trigger name "${"x".repeat(50)}" is 50 characters long ${rule}`,
+      `Trigger name "deal-" does not end with a letter or digit ${rule}`,
     ]);
   });
 
