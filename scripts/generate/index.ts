@@ -3,6 +3,7 @@
  * computed from one source; add a generator here and the staleness test covers it.
  */
 import { policiesContract } from "./policies-contract";
+import { policiesDoc } from "./policies-doc";
 
 export interface GeneratedFile {
   file: string;
@@ -11,4 +12,4 @@ export interface GeneratedFile {
 
 export type Generator = () => GeneratedFile[];
 
-export const GENERATORS: Generator[] = [policiesContract];
+export const GENERATORS: Generator[] = [policiesContract, policiesDoc];
