@@ -1,13 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { ALL_KEYS, SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../contract/stack-config";
 import type { StackConfig } from "./config-types";
-import { ALL_KEYS, GCP_PROJECT_KEY, GCP_REGION_KEY, SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "./config/keys";
 import { NAMESPACE } from "./config/problems";
 import { validateStackConfig, type RawStackConfig } from "./config/validate";
 
-export { ConfigValidationError, type ConfigProblem } from "./config/problems";
+export { ConfigValidationError, NAMESPACE, type ConfigProblem } from "./config/problems";
 export { validateStackConfig, type ConfigContext, type RawStackConfig } from "./config/validate";
-export { ALL_KEYS, SECRET_KEYS } from "./config/keys";
+export { ALL_KEYS, SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../contract/stack-config";
+
+/** Pulumi config of other namespaces the program reads. */
+const GCP_PROJECT_KEY = "gcp:project";
+const GCP_REGION_KEY = "gcp:region";
 
 /**
  * Whether the engine marked a config key secret (a `secure:` value). The SDK exports this function from

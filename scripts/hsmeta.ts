@@ -10,9 +10,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { hsmetaText, renderHsmeta } from "../components/hubspot/hsmeta";
 import { subscriptionsFromTriggers } from "../components/hubspot/subscriptions";
-import { validateStackConfig, type RawStackConfig } from "../infra/config";
-import { SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../infra/config/keys";
-import { NAMESPACE } from "../infra/config/problems";
+import {
+  NAMESPACE,
+  SECRET_KEYS,
+  STRING_KEYS,
+  STRUCTURED_KEYS,
+  validateStackConfig,
+  type RawStackConfig,
+} from "../infra/config";
 import { loadStackFile } from "./lib/offline-plan/stack-file";
 import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 

@@ -23,13 +23,6 @@ export function configKey(path: ConfigPath): string {
   return key.includes(":") ? key : `${NAMESPACE}:${key}`;
 }
 
-/** Short, printable form of a bad value: plain config only (secret keys never reach a describe call). */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return "missing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 export class ConfigValidationError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
     super(
@@ -37,19 +30,5 @@ export class ConfigValidationError extends Error {
         problems.map((p) => `  - ${p.message}`).join("\n"),
     );
     this.name = "ConfigValidationError";
-  }
-}
-
-export class Problems {
-  readonly list: ConfigProblem[] = [];
-
-  /** `problem` says what is wrong with this value, `rule` what a valid value looks like. */
-  add(path: ConfigPath, problem: string, rule: string): void {
-    const key = configKey(path);
-    this.list.push({ key, message: `${key}: ${problem}; ${rule}` });
-  }
-
-  throwIfAny(): void {
-    if (this.list.length > 0) throw new ConfigValidationError(this.list);
   }
 }

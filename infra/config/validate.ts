@@ -1,20 +1,15 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { environmentPart, shorten } from "../../components/naming";
+import { ALL_KEYS, parseStackConfig, type SecretKey } from "../../contract/stack-config";
 import type { StackConfig } from "../config-types";
-import { isPlainObject, readBoolean, readInteger, readObject, readString, readStringList } from "./fields";
-import { INTEGRATION_CONCURRENT_EXECUTIONS } from "../../components/capacity";
-import { readImageSource } from "./image";
-import { ALL_KEYS, type SecretKey, type StringKey, type StructuredKey } from "./keys";
-import { readPrivateServiceConnect } from "./network";
-import { describeValue, Problems } from "./problems";
-import { readRegistration } from "./registration";
-import { INTEGRATION_NAME, LABEL_VALUE, MEMBER, PROJECT_ID, REGION } from "./rules";
-import { readSecretSource } from "./secrets";
-import { readDeadLetter, readEnrichment, readLabels, readRetry, readScaling } from "./sections";
-import { readName, readTriggers } from "./triggers";
+import { ConfigValidationError, configKey, type ConfigProblem } from "./problems";
+
+export { DEFAULT_CONNECTION_NAME, DEFAULT_REGION, environmentFromStack } from "../../contract/stack-config";
 
 /** The `hubspot-trigger:*` config as read from the engine: plain keys parsed, secret keys as (secret) inputs. */
 export interface RawStackConfig {
-  values: Partial<Record<StringKey | StructuredKey, unknown>>;
+  /** Plain keys: strings as given, structured keys JSON-decoded. */
+  values: Partial<Record<string, unknown>>;
   /** Only the secret keys that are set. Plain strings (tests) are wrapped with pulumi.secret. */
   secrets: Partial<Record<SecretKey, pulumi.Input<string>>>;
   /** Other keys found in the namespace: reported as likely typos. */
@@ -32,149 +27,39 @@ export interface ConfigContext {
   gcpRegion?: string;
 }
 
-export const DEFAULT_REGION = "europe-west1";
-export const DEFAULT_CONNECTION_NAME = "hubspot";
-
-/** Stack names may hold characters a label value may not ("Prod.EU"): the default env label is a sanitised form. */
-export function environmentFromStack(stack: string): string {
-  const value = stack
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, "-")
-    .slice(0, 63);
-  return value === "" ? "default" : value;
-}
-
-/** Pulumi.yaml defaults optional keys to "" or {} (a declared key without default is required by the CLI): both mean unset. */
-function withoutEmptyValues(values: RawStackConfig["values"]): RawStackConfig["values"] {
-  const isEmpty = (value: unknown): boolean =>
-    value === undefined || value === null || value === "" || (isPlainObject(value) && Object.keys(value).length === 0);
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => !isEmpty(value)));
+/**
+ * The default repository: one per stack (the environment is part of it), so a dev and a prod stack sharing a project
+ * never try to create the same repository.
+ */
+export function defaultRepository(connectionName: string, environment: string): string {
+  return shorten(`${connectionName}-${environmentPart(environment)}-runtime`, 63);
 }
 
 /**
- * Checks the whole `hubspot-trigger` namespace and returns the validated StackConfig with every default applied, or
- * throws one ConfigValidationError listing every problem. Pure: no engine access (see loadStackConfig).
+ * Checks the whole `hubspot-trigger` namespace with the contract's schema and returns the StackConfig with every
+ * default applied, or throws one ConfigValidationError listing every problem. Pure: no engine access (see loadStackConfig).
  */
 export function validateStackConfig(raw: RawStackConfig, context: ConfigContext): StackConfig {
-  const problems = new Problems();
-  const v = withoutEmptyValues(raw.values);
-  for (const key of raw.clearTextSecrets ?? []) {
-    problems.add(
-      [key],
-      "stored in clear text",
-      `a secret: remove it from the stack file and run \`pulumi config set --secret hubspot-trigger:${key}\``,
-    );
-  }
-  for (const key of raw.unknownKeys ?? []) {
-    problems.add([key], "unknown key", `keys of this namespace are ${ALL_KEYS.join(", ")}`);
-  }
-
-  if (context.project === undefined || context.project === "") {
-    problems.add(
-      ["gcp:project"],
-      "missing",
-      "set the stack's Google Cloud project: `pulumi config set gcp:project <id>` (or GOOGLE_PROJECT in the environment)",
-    );
-  } else if (!PROJECT_ID.pattern?.test(context.project)) {
-    problems.add(["gcp:project"], `${describeValue(context.project)} is not a project id`, PROJECT_ID.rule);
-  }
-  const region = readString(problems, ["region"], v.region, REGION) ?? context.gcpRegion ?? DEFAULT_REGION;
-  const connectionName =
-    v.connectionName === undefined ? DEFAULT_CONNECTION_NAME : readName(problems, ["connectionName"], v.connectionName);
-  const environment = readString(problems, ["environment"], v.environment ?? environmentFromStack(context.stack), {
-    ...LABEL_VALUE,
-    pattern: /^[a-z0-9_-]{1,63}$/,
-    rule: `the env label value (defaults to the stack name): ${LABEL_VALUE.rule}, not empty`,
-  });
-  const imageSource = readImageSource(problems, v.image, v.imageBuild, {
-    connectionName: connectionName ?? DEFAULT_CONNECTION_NAME,
-    environment: environment ?? environmentFromStack(context.stack),
-  });
-
-  const integrationRaw = readObject(problems, ["integration"], v.integration, [
-    "name",
-    "location",
-    "concurrentExecutions",
-  ]);
-  const integrationName = readString(problems, ["integration", "name"], integrationRaw.name, INTEGRATION_NAME);
-  const integrationLocation =
-    readString(problems, ["integration", "location"], integrationRaw.location, REGION) ?? region;
-  const triggers = readTriggers(problems, v.triggers, integrationName);
-
-  const admins = readStringList(problems, ["admins"], v.admins, MEMBER);
-  const enrichment = readEnrichment(problems, v.enrichment);
-  const signatureRaw = readObject(problems, ["signature"], v.signature, ["allowLegacy", "maxSkewSeconds"]);
-
-  const clientSecret = readSecretSource(problems, "clientSecret", raw.secrets.clientSecret, v.clientSecretRef, {
-    needed: true,
-    why: "the HubSpot app's client secret verifies every webhook signature",
-  });
-  const previousClientSecret = readSecretSource(
-    problems,
-    "previousClientSecret",
-    raw.secrets.previousClientSecret,
-    v.previousClientSecretRef,
-    { needed: false, why: "" },
-  );
-  const accessToken = readSecretSource(problems, "accessToken", raw.secrets.accessToken, v.accessTokenRef, {
-    needed: enrichment.enabled,
-    why: "enrichment reads objects back from HubSpot with the private app's access token",
-  });
-
-  const config: Omit<StackConfig, "clientSecret"> & { clientSecret?: StackConfig["clientSecret"] } = {
-    project: context.project ?? "",
-    region,
-    connectionName: connectionName ?? DEFAULT_CONNECTION_NAME,
-    environment: environment ?? environmentFromStack(context.stack),
-    labels: readLabels(problems, v.labels),
-    ...imageSource,
-    integration: {
-      name: integrationName ?? "",
-      location: integrationLocation,
-      concurrentExecutions: readInteger(
-        problems,
-        ["integration", "concurrentExecutions"],
-        integrationRaw.concurrentExecutions,
-        { min: 1, max: 100_000, default: INTEGRATION_CONCURRENT_EXECUTIONS },
-      ),
-    },
-    triggers,
-    admins,
-    scaling: readScaling(problems, v.scaling),
-    deadLetter: readDeadLetter(problems, v.deadLetter),
-    retry: readRetry(problems, v.retry),
-    messageOrdering: readBoolean(problems, ["messageOrdering"], v.messageOrdering, false),
-    dedupWindowSeconds: readInteger(problems, ["dedupWindowSeconds"], v.dedupWindowSeconds, {
-      min: 0,
-      max: 86400,
-      default: 600,
-    }),
-    expectedPortals: readInteger(problems, ["expectedPortals"], v.expectedPortals, {
-      min: 1,
-      max: 1_000_000,
-      default: 1,
-    }),
-    privateServiceConnect: readPrivateServiceConnect(
-      problems,
-      v.privateServiceConnect,
-      environment ?? environmentFromStack(context.stack),
-    ),
-    clientSecret,
-    ...(previousClientSecret ? { previousClientSecret } : {}),
-    ...(accessToken ? { accessToken } : {}),
-    enrichment,
-    signature: {
-      allowLegacy: readBoolean(problems, ["signature", "allowLegacy"], signatureRaw.allowLegacy, false),
-      maxSkewSeconds: readInteger(problems, ["signature", "maxSkewSeconds"], signatureRaw.maxSkewSeconds, {
-        min: 1,
-        max: 300,
-        default: 300,
-      }),
-    },
-    deletionProtection: readBoolean(problems, ["deletionProtection"], v.deletionProtection, false),
-    enableApis: readBoolean(problems, ["enableApis"], v.enableApis, true),
-    registration: readRegistration(problems, v.registration, raw.secrets.hubspotDeveloperCredential),
+  const problems: ConfigProblem[] = [];
+  const add = (path: readonly (string | number)[], message: string): void => {
+    const key = configKey(path);
+    problems.push({ key, message: `${key}: ${message}` });
   };
-  problems.throwIfAny();
-  return config as StackConfig;
+  for (const key of raw.clearTextSecrets ?? []) {
+    add(
+      [key],
+      `stored in clear text; a secret: remove it from the stack file and run \`pulumi config set --secret hubspot-trigger:${key}\``,
+    );
+  }
+  const values: Record<string, unknown> = { ...raw.values };
+  // Their values do not matter: the namespace's strict schema reports every key it does not declare.
+  for (const key of raw.unknownKeys ?? []) if (!ALL_KEYS.includes(key)) values[key] ??= true;
+  const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
+  for (const [key, value] of Object.entries(raw.secrets) as [SecretKey, pulumi.Input<string> | undefined][]) {
+    if (value !== undefined) secrets[key] = pulumi.secret(value);
+  }
+  const result = parseStackConfig(values, secrets, { ...context, defaultRepository });
+  for (const problem of result.problems) add(problem.path, problem.message);
+  if (problems.length > 0 || result.config === undefined) throw new ConfigValidationError(problems);
+  return result.config;
 }

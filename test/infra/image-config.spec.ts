@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { ConfigValidationError, validateStackConfig, type RawStackConfig } from "../../infra/config";
 import type { StackConfig } from "../../infra/config-types";
-import { defaultRepository } from "../../infra/config/image";
+import { defaultRepository } from "../../infra/config/validate";
 
 const IMAGE = "europe-west1-docker.pkg.dev/acme-dev/hubspot-trigger/listener:0.1.0";
 const CONTEXT = { stack: "dev", project: "acme-hubspot-dev" };

@@ -17,8 +17,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { isPlainObject, type PlainObject } from "../../../infra/config/fields";
-import { SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../../../infra/config/keys";
+import { isPlainObject, SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../../../contract/stack-config";
 import { ConfigValidationError, NAMESPACE } from "../../../infra/config/problems";
 import {
   mergeStackConfig,
@@ -49,7 +48,7 @@ export function placeholderSecret(key: string): string {
   return `offline-placeholder-${key.replace(/[^A-Za-z0-9]/g, "-")}`;
 }
 
-function readYamlObject(file: string): PlainObject {
+function readYamlObject(file: string): Record<string, unknown> {
   let document: unknown;
   try {
     document = parse(readFileSync(file, "utf8"));
@@ -65,7 +64,7 @@ function fullKey(key: string): string {
   return key.includes(":") ? key : `${NAMESPACE}:${key}`;
 }
 
-function projectConfigBlock(project: PlainObject, file: string): Record<string, ProjectConfigType> {
+function projectConfigBlock(project: Record<string, unknown>, file: string): Record<string, ProjectConfigType> {
   const block = project.config ?? {};
   if (!isPlainObject(block)) throw new StackFileError(`${file}: "config" must be a mapping`);
   // A bare value is shorthand for `{ value: ... }` (the CLI's project loader rewrites it the same way).
