@@ -1,4 +1,4 @@
-// Issue 6, scenario 4: the dispatcher against a local Application Integration stand-in with a fixed latency and a
+// The dispatcher scenario: the dispatcher against a local Application Integration stand-in with a fixed latency and a
 // capacity (concurrent executions beyond which it answers 429, as the 50-per-project quota does). The dispatcher
 // must hold its own cap (the stand-in never refuses), keep the stand-in >= 95 % busy, and lose nothing: every push it
 // acknowledged (2xx) was executed; what it refused (429) Pub/Sub would redeliver.

@@ -1,6 +1,6 @@
-// `npm run bench [-- --seconds N] [--only floor,listener-noop,...]`: issue 6's benchmarks, side by side in one run,
-// on 127.0.0.1. Prints a table and writes bench/results/<timestamp>.json. Not part of `npm test`: it takes minutes
-// and its numbers are only meaningful as ratios against the floor measured in the same run.
+// `npm run bench [-- --seconds N] [--only floor,listener-noop,...]`: the listener's and dispatcher's benchmarks, side
+// by side in one run on 127.0.0.1. Prints a table and writes bench/results/<timestamp>.json. Not part of `npm test`:
+// it takes minutes and its numbers are only meaningful as ratios against the floor measured in the same run.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";

@@ -1,5 +1,5 @@
-// `npm run soak [-- --seconds 60] [--rate 200] [--warmup 10] [--pubsub]`: issue 6's soak. The real listener runs in
-// a child process (no-op sink, or the Pub/Sub emulator with --pubsub) under a steady open-loop load of fresh signed
+// `npm run soak [-- --seconds 60] [--rate 200] [--warmup 10] [--pubsub]`: the listener's soak. The real listener runs
+// in a child process (no-op sink, or the Pub/Sub emulator with --pubsub) under a steady open-loop load of fresh signed
 // 100-event batches; its RSS is sampled every second. Targets: zero errors, RSS growth after the warm-up < 10 %.
 // Prints a summary, writes bench/results/soak-<timestamp>.json, exits 1 when a target is missed.
 //

@@ -1,5 +1,6 @@
-// The floor of issue 6's comparison: the least a Node server must do per HubSpot request (read the body, check the
-// v3 HMAC, JSON.parse, answer 204). No validation, no publishing: anything the listener adds is measured against this.
+// The floor the benchmarks compare against: the least a Node server must do per HubSpot request (read the body, check
+// the v3 HMAC, JSON.parse, answer 204). No validation, no publishing: anything the listener adds is measured against
+// this.
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 

@@ -1,4 +1,4 @@
-// HubSpot webhook registration (issue 4): the component, its dynamic resources and the project/manual renderers.
+// HubSpot webhook registration: the component, its dynamic resources and the project/manual renderers.
 export { HubSpotRegistration, type HubSpotRegistrationArgs, type RegistrationMode } from "./registration";
 export { WebhookSettings, type WebhookSettingsArgs } from "./webhook-settings";
 export { WebhookSubscription, type WebhookSubscriptionArgs } from "./webhook-subscription";

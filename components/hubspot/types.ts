@@ -1,4 +1,4 @@
-/** Shared vocabulary of the HubSpot webhook registration (issue 4). Types only: safe to import anywhere. */
+/** Shared vocabulary of the HubSpot webhook registration. Types only: safe to import anywhere. */
 
 export type ApiVersion = "v3" | "2026-03";
 export const API_VERSIONS: readonly ApiVersion[] = ["v3", "2026-03"];

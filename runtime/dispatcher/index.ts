@@ -1,5 +1,5 @@
 /**
- * The dispatcher role: Pub/Sub push in, Application Integration executions out (issue 3, "Dispatcher role").
+ * The dispatcher role: Pub/Sub push in, Application Integration executions out.
  * - `startDispatcher(env)`: what `runtime/main.ts` runs for ROLE=dispatcher (validated env, real clients).
  * - `createDispatcher(options)`: the same service with injected dependencies, for tests and embedding.
  */

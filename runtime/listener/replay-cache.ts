@@ -5,8 +5,8 @@
  * Per instance only: a replay that lands on another instance is published again (consumers still get dedupKey).
  *
  * Storage is allocated once, sized by maxEntries, and never grows: 16 bytes of each key's digest and its expiry
- * time in typed arrays, nothing per entry for the garbage collector. A Map<string, number> did the same job, but at
- * 20,000 events/s it replaced 20,000 keys a second, each a 64-character string living a few seconds, long enough to
+ * time in typed arrays, nothing per entry for the garbage collector. A Map<string, number> would do the same job, but
+ * at 20,000 events/s it replaces 20,000 keys a second, each a 64-character string living a few seconds, long enough to
  * be promoted to V8's old generation: RSS rose in a sawtooth that only full collections brought down (+28 % in the
  * soak, README "Fault injection and soak"). Here 4 MiB hold the default 100,000 entries, whatever the traffic.
  *

@@ -166,8 +166,9 @@ describe("trigger edits and their subscriptions", () => {
     const topic = seenOne(baseline.seen, TOPIC, "hs-events-topic");
     const listener = seenOne(baseline.seen, SERVICE, "hs-services-listener");
     assert.ok(dependsOnOf(listener).includes(topic.resource), "the listener does not depend on the events topic");
-    // URNs as before the EventBus was split in two calls: same parent, same names. (The mock engine puts only the
-    // parent's type in a URN; the real one puts the whole chain, which did not change either.)
+    // The URNs deployed stacks already have, so an update neither replaces nor re-creates the topic and subscriptions:
+    // same parent, same names. (The mock engine puts only the parent's type in a URN; the real one puts the whole
+    // chain, which the components keep as well.)
     const urn = (type: string, name: string) =>
       `urn:pulumi:test::hubspot-trigger::hubspot-trigger:eventbus:EventBus$${type}::${name}`;
     assert.equal(await resolveUrn(topic.resource), urn(TOPIC, "hs-events-topic"));

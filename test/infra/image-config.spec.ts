@@ -31,7 +31,7 @@ function messages(values: RawStackConfig["values"]): string[] {
 }
 
 describe("stack config: image or imageBuild", () => {
-  it("takes an image reference as before, with no build", () => {
+  it("takes an image reference, with no build", () => {
     const config = validate({ image: IMAGE });
     assert.equal(config.image, IMAGE);
     assert.equal(config.imageBuild, undefined);

@@ -47,7 +47,11 @@ const ofType = (json: PlanJson, type: string): Resource[] => json.resources.filt
 const get = (value: unknown, ...keys: string[]): unknown =>
   keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), value);
 
-/** What issue 2's acceptance lists for every stack's plan. */
+/**
+ * What every stack's plan must hold: the three runtime accounts and the seed's two roles, one accessor per secret,
+ * one push subscription with a dead letter per trigger, the events and dead-letter topics with a retention
+ * subscription, both services, the Private Service Connect chain, and the documented outputs.
+ */
 function assertAcceptance(json: PlanJson, triggerCount: number): void {
   assert.equal(ofType(json, "gcp:serviceaccount/account:Account").length, 3, "listener, trigger and push accounts");
   const roles = json.resources.map((r) => r.inputs.role);
@@ -136,7 +140,7 @@ describe("offline plan (npm run plan)", function () {
     }
   });
 
-  it("plans the dev stack as issue 2's acceptance lists", () => {
+  it("plans the dev stack with everything a stack must hold, for its three triggers", () => {
     const json = JSON.parse(devJson.stdout) as PlanJson;
     assertAcceptance(json, 3);
     const eventTypes = json.resources

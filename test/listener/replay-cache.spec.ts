@@ -111,7 +111,7 @@ describe("listener replay cache", () => {
     for (const key of ["b", "c", "d", "e"]) assert.equal(cache.has(key, 51), true, key);
   });
 
-  it("answers like the Map it replaced, for any sequence of remembers and clock steps", () => {
+  it("answers like a Map of key to expiry, for any sequence of remembers and clock steps", () => {
     const pool = [...Array.from({ length: 8 }, (_, n) => hexKey(n)), "a", "b", "c", "d"];
     const step = fc.record({
       advanceMs: fc.integer({ min: 0, max: 12 }),
