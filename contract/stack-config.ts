@@ -32,7 +32,7 @@ import { triggersSchema } from "./stack-config/triggers";
  * docs/configuration.md are generated from it (`npm run generate`), and `infra/config.ts` validates a stack with it.
  *
  * Parsing takes the namespace's plain values (JSON-decoded for structured keys) and reports every problem with its path.
- * What the schema cannot see is checked by `resolveStackConfig`, the one step after parsing: the presence of the four
+ * What the schema cannot see is checked by `parseStackConfig`, in one step after parsing: the presence of the four
  * secret keys (pulumi Inputs, never parsed), the stack name and `gcp:project` / `gcp:region`, and the defaults computed
  * from them or from other keys.
  */
@@ -47,7 +47,7 @@ export { EVENT_TYPES, type EventType };
 export const DEFAULT_REGION = "europe-west1";
 export const DEFAULT_CONNECTION_NAME = "hubspot";
 
-/** Set only with `pulumi config set --secret`; left out of the schema and of Pulumi.yaml (see resolveStackConfig). */
+/** Set only with `pulumi config set --secret`; left out of the schema and of Pulumi.yaml (see parseStackConfig). */
 export const SECRET_KEYS = [
   "clientSecret",
   "previousClientSecret",
@@ -126,6 +126,8 @@ const shape = {
       "Object {name, location, concurrentExecutions}: the default Application Integration the triggers execute, its location (default region) and the project's concurrent-executions quota (default 50; raise after Google raised it).",
   }),
   triggers: triggersSchema.meta({
+    docDefault: "- (required)",
+    rule: "at least one; names unique; no two triggers with the same events, properties, integration and trigger id",
     description:
       "List of objects {name, eventTypes, propertyNames, integration, triggerId, description}: one per trigger (seed 'Type d'evenement'); event types deal|contact .creation|.propertyChange|.deletion.",
   }),

@@ -15,7 +15,7 @@ export interface FieldDoc {
   description?: string;
   /** Type column of the docs table when the schema's own type says too little ("CIDR", "duration"). */
   docType?: string;
-  /** Default column for defaults computed after parsing (see resolveStackConfig). */
+  /** Default column for defaults computed after parsing (see parseStackConfig). */
   docDefault?: string;
   /** Rule column of the docs table. */
   rule?: string;

@@ -45,11 +45,17 @@ export const pscConsumerSchema = section({
 });
 
 export const privateServiceConnectSchema = section({
-  enabled: flag(false),
-  network: text(NETWORK).default(PSC_DEFAULTS.network),
-  natSubnetCidr: subnetCidr(SUBNETS[0]),
-  proxySubnetCidr: subnetCidr(SUBNETS[1]),
-  ilbSubnetCidr: subnetCidr(SUBNETS[2]),
+  enabled: flag(false).meta({ rule: "publish the listener through a PSC service attachment" }),
+  network: text(NETWORK).default(PSC_DEFAULTS.network).meta({ rule: "network name or `projects/P/global/networks/N`" }),
+  natSubnetCidr: subnetCidr(SUBNETS[0]).meta({ docType: "CIDR", rule: "IPv4, aligned, /29 or larger" }),
+  proxySubnetCidr: subnetCidr(SUBNETS[1]).meta({
+    docType: "CIDR",
+    rule: "IPv4, aligned, /26 or larger (Google recommends /23)",
+  }),
+  ilbSubnetCidr: subnetCidr(SUBNETS[2]).meta({
+    docType: "CIDR",
+    rule: "IPv4, aligned, /29 or larger; the three CIDRs must not overlap",
+  }),
   consumerAcceptList: z
     .array(pscConsumerSchema, {
       error: (iss) => `got ${describeValue(iss.input)}; must be a list; a list of {project, connectionLimit}`,
@@ -73,7 +79,11 @@ export const privateServiceConnectSchema = section({
         });
       }, ALWAYS),
     )
-    .default([]),
+    .default([])
+    .meta({
+      docType: "list of `{project, connectionLimit}`",
+      rule: "project id or number; limit 1..1000, default 10; required (non-empty) when enabled in an environment starting with `prod`",
+    }),
 })
   .check(
     z.superRefine((psc: Record<string, unknown>, ctx) => {

@@ -72,15 +72,22 @@ export const labelsSchema = z
   .prefault({});
 
 export const integrationSchema = section({
-  name: text(INTEGRATION_NAME).optional(),
-  location: text(REGION).optional(),
-  concurrentExecutions: integer({ min: 1, max: 100_000, default: DEFAULT_CONCURRENT_EXECUTIONS }),
+  name: text(INTEGRATION_NAME)
+    .optional()
+    .meta({ rule: "Application Integration name `[A-Za-z][A-Za-z0-9_-]{0,63}`; default integration of every trigger" }),
+  location: text(REGION).optional().meta({ docDefault: "`region`", rule: "a region" }),
+  concurrentExecutions: integer({ min: 1, max: 100_000, default: DEFAULT_CONCURRENT_EXECUTIONS }).meta({
+    rule: "1..100000; the project's Application Integration concurrent-executions quota: the dispatchers together never run more (raise it only after Google raised the quota)",
+  }),
 }).prefault({});
 
 export const scalingSchema = section({
-  minInstances: integer({ min: 0, max: 1000, default: 2 }),
-  maxInstances: integer({ min: 1, max: 1000, default: 50 }),
-  concurrency: integer({ min: 1, max: 1000, default: 80 }),
+  minInstances: integer({ min: 0, max: 1000, default: 2 }).meta({
+    docDefault: "`2` (seed)",
+    rule: "0..1000, <= maxInstances",
+  }),
+  maxInstances: integer({ min: 1, max: 1000, default: 50 }).meta({ docDefault: "`50` (seed)", rule: "1..1000" }),
+  concurrency: integer({ min: 1, max: 1000, default: 80 }).meta({ rule: "1..1000 requests per instance" }),
 })
   .check(
     z.superRefine((scaling: { minInstances: unknown; maxInstances: unknown }, ctx) => {
@@ -97,10 +104,14 @@ export const scalingSchema = section({
   .prefault({});
 
 export const deadLetterSchema = section({
-  projectId: text(PROJECT_ID).optional(),
-  topic: text(TOPIC_NAME).optional(),
-  maxDeliveryAttempts: integer({ min: 5, max: 100, default: 10 }),
-  retentionDays: integer({ min: 7, max: 31, default: 7 }),
+  projectId: text(PROJECT_ID)
+    .optional()
+    .meta({ docDefault: "the stack's project", rule: "project id (the dead letter may live in another project)" }),
+  topic: text(TOPIC_NAME)
+    .optional()
+    .meta({ docDefault: "generated", rule: "Pub/Sub topic name, 3-255 characters, starts with a letter, not `goog`" }),
+  maxDeliveryAttempts: integer({ min: 5, max: 100, default: 10 }).meta({ rule: "5..100 (Pub/Sub's bounds)" }),
+  retentionDays: integer({ min: 7, max: 31, default: 7 }).meta({ rule: "7..31" }),
 }).prefault({});
 
 const DURATION_RULE = 'a duration from 0s to 600s such as "10s" or "5m"';
@@ -124,7 +135,14 @@ function backoff(fallbackSeconds: number) {
     .default(fallbackSeconds);
 }
 
-export const retrySchema = section({ minimumBackoff: backoff(10), maximumBackoff: backoff(600) })
+export const retrySchema = section({
+  minimumBackoff: backoff(10).meta({
+    docType: "duration",
+    docDefault: "`10s`",
+    rule: "`Ns` or `Nm`, 0..600 s, <= maximumBackoff",
+  }),
+  maximumBackoff: backoff(600).meta({ docType: "duration", docDefault: "`600s`", rule: "as above" }),
+})
   .check(
     z.superRefine((retry: { minimumBackoff: unknown; maximumBackoff: unknown }, ctx) => {
       const { minimumBackoff: min, maximumBackoff: max } = retry;
@@ -146,11 +164,16 @@ export const secretRefSchema = section({
   version: text(SECRET_VERSION).default("latest"),
 });
 
+const HUBSPOT_NAMES = "HubSpot internal names `[a-z][a-z0-9_]{0,99}`; no duplicates";
+
 export const enrichmentSchema = section({
-  enabled: optionalFlag("on when a property list is set"),
-  contactProperties: stringList(HUBSPOT_PROPERTY),
-  companyProperties: stringList(HUBSPOT_PROPERTY),
-  dealProperties: stringList(HUBSPOT_PROPERTY),
+  enabled: optionalFlag("on when a property list is set").meta({
+    docDefault: "on when a list is set",
+    rule: "true with no list is an error",
+  }),
+  contactProperties: stringList(HUBSPOT_PROPERTY).meta({ docType: "list or comma string", rule: HUBSPOT_NAMES }),
+  companyProperties: stringList(HUBSPOT_PROPERTY).meta({ docType: "list or comma string", rule: HUBSPOT_NAMES }),
+  dealProperties: stringList(HUBSPOT_PROPERTY).meta({ docType: "list or comma string", rule: HUBSPOT_NAMES }),
 })
   .check(
     z.superRefine((enrichment: Record<string, unknown>, ctx) => {
@@ -173,8 +196,8 @@ export const enrichmentSchema = section({
   .prefault({});
 
 export const signatureSchema = section({
-  allowLegacy: flag(false),
-  maxSkewSeconds: integer({ min: 1, max: 300, default: 300 }),
+  allowLegacy: flag(false).meta({ rule: "accept v1/v2 signatures besides v3" }),
+  maxSkewSeconds: integer({ min: 1, max: 300, default: 300 }).meta({ rule: "1..300 (HubSpot's 5 minutes)" }),
 }).prefault({});
 
 export const REGISTRATION_MODES = ["api", "project", "manual"] as const;
@@ -182,18 +205,26 @@ export const WEBHOOKS_API_VERSIONS = ["v3", "2026-03"] as const;
 export const CREDENTIAL_KINDS = ["developerApiKey", "oauthToken"] as const;
 
 export const registrationSchema = section({
-  mode: oneOf(REGISTRATION_MODES, "is not a registration mode", "one of api, project, manual (default manual)").default(
-    "manual",
-  ),
-  appId: text(APP_ID).optional(),
-  maxConcurrentRequests: integer({ min: 5, max: 10_000, default: 10 }),
-  retainOnDelete: flag(false),
-  apiVersion: oneOf(WEBHOOKS_API_VERSIONS, "is not supported", 'one of "v3", "2026-03" (default v3)').default("v3"),
+  mode: oneOf(REGISTRATION_MODES, "is not a registration mode", "one of api, project, manual (default manual)")
+    .default("manual")
+    .meta({ rule: "`api` needs `appId` and `hubspotDeveloperCredential`" }),
+  appId: text(APP_ID).optional().meta({ rule: "numeric public app id; required when `mode` is `api`" }),
+  maxConcurrentRequests: integer({ min: 5, max: 10_000, default: 10 }).meta({
+    rule: "5..10000 (HubSpot's minimum is 5)",
+  }),
+  retainOnDelete: flag(false).meta({
+    rule: 'keep HubSpot subscriptions when the stack removes them (seed "Conserver")',
+  }),
+  apiVersion: oneOf(WEBHOOKS_API_VERSIONS, "is not supported", 'one of "v3", "2026-03" (default v3)')
+    .default("v3")
+    .meta({ rule: "webhooks API path version" }),
   credentialKind: oneOf(
     CREDENTIAL_KINDS,
     "is not a credential kind",
     "one of developerApiKey, oauthToken (default developerApiKey)",
-  ).default("developerApiKey"),
+  )
+    .default("developerApiKey")
+    .meta({ rule: "kind of `hubspotDeveloperCredential`" }),
 })
   .check(
     z.superRefine((registration: Record<string, unknown>, ctx) => {
@@ -209,9 +240,17 @@ export const registrationSchema = section({
   .prefault({});
 
 export const imageBuildSchema = section({
-  enabled: flag(false),
-  repository: text(REPOSITORY_ID).optional(),
-  tag: text(IMAGE_TAG).optional(),
+  enabled: flag(false).meta({
+    rule: "build `runtime/Dockerfile` during `pulumi up` and push it; exactly one of `image` and `imageBuild.enabled`",
+  }),
+  repository: text(REPOSITORY_ID).optional().meta({
+    docDefault: "`<connectionName>-<environment>-runtime`",
+    rule: "Artifact Registry repository id the stack creates in `region`; only with `enabled`",
+  }),
+  tag: text(IMAGE_TAG).optional().meta({
+    docDefault: "`latest`",
+    rule: "Docker tag pushed with each build (Cloud Run runs the pushed digest); only with `enabled`",
+  }),
 })
   .check(
     z.superRefine((build: Record<string, unknown>, ctx) => {

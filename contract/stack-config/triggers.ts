@@ -28,12 +28,22 @@ const eventTypesSchema = z
 
 /** One trigger: which HubSpot events start which Application Integration. Seed: "Type d'événement". */
 export const triggerSchema = section({
-  name: resourceName(),
-  eventTypes: eventTypesSchema,
-  propertyNames: stringList(HUBSPOT_PROPERTY),
-  integration: text(INTEGRATION_NAME).optional(),
-  triggerId: text(TRIGGER_ID).optional(),
-  description: text(DESCRIPTION).optional(),
+  name: resourceName().meta({ rule: "seed naming rule (as `connectionName`); unique" }),
+  eventTypes: eventTypesSchema.meta({
+    docType: "list",
+    rule: `at least one of ${EVENT_TYPES.map((t) => `\`${t}\``).join(", ")}; no duplicates`,
+  }),
+  propertyNames: stringList(HUBSPOT_PROPERTY).meta({
+    docType: "list or comma string",
+    rule: "HubSpot internal names `[a-z][a-z0-9_]{0,99}`; at least one when a `*.propertyChange` type is listed, none otherwise; no duplicates",
+  }),
+  integration: text(INTEGRATION_NAME)
+    .optional()
+    .meta({ docDefault: "`integration.name`", rule: "as `integration.name`" }),
+  triggerId: text(TRIGGER_ID)
+    .optional()
+    .meta({ docDefault: "`api_trigger/<integration>`", rule: "the integration's API trigger id" }),
+  description: text(DESCRIPTION).optional().meta({ rule: "at most 256 characters" }),
 }).check(
   z.superRefine((trigger: Record<string, unknown>, ctx) => {
     // Judged on the listed types, so an unsupported "company.propertyChange" does not also break this rule.

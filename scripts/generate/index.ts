@@ -2,6 +2,7 @@
  * The generators `npm run generate` runs. Each returns whole files (path relative to the repository root, content)
  * computed from one source; add a generator here and the staleness test covers it.
  */
+import { stackConfigFiles } from "./config";
 import { policiesContract } from "./policies-contract";
 import { policiesDoc } from "./policies-doc";
 
@@ -12,4 +13,4 @@ export interface GeneratedFile {
 
 export type Generator = () => GeneratedFile[];
 
-export const GENERATORS: Generator[] = [policiesContract, policiesDoc];
+export const GENERATORS: Generator[] = [policiesContract, policiesDoc, stackConfigFiles];
