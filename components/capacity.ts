@@ -7,7 +7,7 @@
  * Outbound: Application Integration runs at most 50 executions at once per project; the dispatchers together must not
  * ask for more, or the excess is refused with 429 and redelivered by Pub/Sub with backoff.
  */
-import type { ScalingConfig } from "../infra/config-types";
+import type { ScalingConfig } from "./args";
 
 /** Application Integration's concurrent executions per project (its quota page; raisable on request). */
 export const INTEGRATION_CONCURRENT_EXECUTIONS = 50;

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { EventType } from "../infra/config-types";
+import type { EventType } from "../contract/events";
 import { triggerFilter } from "./event-filter";
 import type { Grantee } from "./identity";
 import { LabelArgs, resourceLabels } from "./labels";

@@ -1,11 +1,13 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { EventType, StackConfig } from "../infra/config-types";
+import type { EventType } from "../contract/events";
 import { HTTP_PATHS } from "../contract/http";
+import type { HubSpotTriggerArgs } from "./args";
 import { API, ProjectApis, type ApiName } from "./apis";
-import { capacityWarnings, dispatcherSizing, INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
+import { capacityWarnings, dispatcherSizing } from "./capacity";
 import { DeadLetterQueue } from "./dead-letter";
+import { DEFAULTS, resolveArgs } from "./defaults";
 import { EventBus } from "./event-bus";
 import { TriggerIdentity } from "./identity";
 import { ListenerService } from "./listener-service";
@@ -19,21 +21,7 @@ import { SecretReference, TriggerSecrets } from "./secrets";
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 export const PUSH_PATH = HTTP_PATHS.push;
 
-/**
- * The validated stack config, plus the runtime knobs the config does not carry. Without `registration` nothing is
- * registered in HubSpot (a library user wiring `HubSpotRegistration` themselves).
- */
-export type HubSpotTriggerArgs = Omit<StackConfig, "registration" | "enableApis"> & {
-  registration?: StackConfig["registration"];
-  /** Enable the Google APIs the stack uses in `project` (default true); false where a platform team owns them. */
-  enableApis?: boolean;
-  /** Longest integration execution the dispatcher waits for, seconds (default 120): sets the push ack deadline. */
-  executionTimeoutSeconds?: number;
-  /** Concurrent executions per dispatcher instance; default: sized with the instance count to the project quota. */
-  maxConcurrentExecutions?: number;
-  /** Secret Manager user-managed replication regions; automatic replication when absent. */
-  secretReplicaLocations?: string[];
-};
+export type { HubSpotTriggerArgs } from "./args";
 
 /** Ids and versions of the secrets, never their values. */
 export interface SecretOutput {
@@ -61,7 +49,6 @@ export interface TriggerOutput {
   subscription: string;
 }
 
-const DEFAULT_EXECUTION_TIMEOUT_SECONDS = 120;
 // Pub/Sub waits this much longer than one execution before counting a push as failed.
 const ACK_DEADLINE_MARGIN_SECONDS = 30;
 const LISTENER_TIMEOUT_SECONDS = 30;
@@ -106,12 +93,13 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   /** Undefined when `enableApis` is false. */
   readonly apis?: ProjectApis;
 
-  constructor(name: string, args: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, given: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:index:HubSpotTrigger", name, {}, opts);
+    const args = resolveArgs(given);
     const child = { parent: this };
     const labelArgs = { environment: args.environment, labels: args.labels };
     const project = args.project;
-    if (args.enableApis ?? true) {
+    if (args.enableApis) {
       this.apis = new ProjectApis(
         `${name}-apis`,
         {
@@ -197,7 +185,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     );
     const deadLetterTopic = this.deadLetter.topic.id;
 
-    const executionTimeoutSeconds = args.executionTimeoutSeconds ?? DEFAULT_EXECUTION_TIMEOUT_SECONDS;
+    const executionTimeoutSeconds = args.executionTimeoutSeconds;
     const ackDeadlineSeconds = Math.min(600, executionTimeoutSeconds + ACK_DEADLINE_MARGIN_SECONDS);
     const listenerUrl = pulumi
       .all([names, projectInfo.number, args.region])
@@ -205,13 +193,10 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     const publicUrl = pulumi.interpolate`${listenerUrl}${WEBHOOK_PATH}`;
     const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
-    const dispatcher = dispatcherSizing(
-      args.scaling,
-      args.integration.concurrentExecutions ?? INTEGRATION_CONCURRENT_EXECUTIONS,
-    );
+    const dispatcher = dispatcherSizing(args.scaling, args.integration.concurrentExecutions);
     for (const warning of capacityWarnings({
       expectedPortals: args.expectedPortals,
-      maxConcurrentRequests: args.registration?.maxConcurrentRequests ?? 10,
+      maxConcurrentRequests: args.registration?.maxConcurrentRequests ?? DEFAULTS.registration.maxConcurrentRequests,
       listener: args.scaling,
     })) {
       void pulumi.log.warn(warning, this);
@@ -226,8 +211,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         topicName: names.eventsTopic,
         triggers: args.triggers.map((t) => ({
           name: t.name,
-          eventTypes: t.eventTypes,
-          propertyNames: t.propertyNames,
+          eventTypes: [...t.eventTypes],
+          propertyNames: [...t.propertyNames],
           subscriptionKey: names.apply((n) => n.triggers[t.name].subscriptionKey),
         })),
         deadLetterTopic,
@@ -297,8 +282,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             triggers: args.triggers.map((t) => ({
               name: t.name,
               subscription: this.eventBus.subscriptionNames[t.name],
-              eventTypes: t.eventTypes,
-              propertyNames: t.propertyNames,
+              eventTypes: [...t.eventTypes],
+              propertyNames: [...t.propertyNames],
               integration: t.integration,
               triggerId: t.triggerId,
             })),
@@ -370,7 +355,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       args.triggers.map((t) =>
         this.eventBus.subscriptions[t.name].id.apply((subscription) => ({
           name: t.name,
-          eventTypes: t.eventTypes,
+          eventTypes: [...t.eventTypes],
           subscription,
         })),
       ),

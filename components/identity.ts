@@ -16,7 +16,7 @@ export interface TriggerIdentityArgs {
   /** Service account ids (6-30 characters), from `resourceNames`. */
   accountIds: pulumi.Input<{ listener: string; trigger: string; push: string }>;
   /** Members granted roles/connectors.admin on the project (seed: "Administrateur des connecteurs"). */
-  admins: string[];
+  admins: readonly string[];
   /**
    * The Pub/Sub service agent (`serviceAccount:service-<number>@gcp-sa-pubsub.iam.gserviceaccount.com`): it mints
    * the push OIDC tokens, so it gets serviceAccountTokenCreator on the push account only.

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { HTTP_PATHS } from "../contract/http";
-import type { ScalingConfig } from "../infra/config-types";
+import type { ScalingConfig } from "./args";
 import type { Grantee } from "./identity";
 import { LabelArgs, resourceLabels } from "./labels";
 import type { RuntimeEnv } from "./runtime-env";

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { PscConsumer } from "../infra/config-types";
+import type { PscConsumer } from "./args";
 import { LabelArgs, resourceLabels } from "./labels";
 
 /** Names of the compute resources, from `resourceNames(...).psc`. */
@@ -28,7 +28,7 @@ export interface PrivateServiceConnectArgs extends LabelArgs {
   proxySubnetCidr: pulumi.Input<string>;
   ilbSubnetCidr: pulumi.Input<string>;
   /** Projects allowed to connect (ACCEPT_MANUAL); empty means nobody until one is added. */
-  consumerAcceptList: PscConsumer[];
+  consumerAcceptList: readonly PscConsumer[];
 }
 
 /**

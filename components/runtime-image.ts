@@ -58,13 +58,20 @@ export interface RuntimeImageBuild {
 }
 
 export interface RuntimeImageArgs extends LabelArgs {
-  /** Plain, not an Input: whether a cross-project grant exists is decided when the program runs. */
-  project: string;
+  /**
+   * Compared with the image's project to decide whether a cross-project pull grant is needed; when it is not a
+   * plain string that cannot be decided before deploying, so an Artifact Registry image gets the grant (harmless
+   * in the same project, where Google already lets Cloud Run pull).
+   */
+  project: pulumi.Input<string>;
   /** Number of `project`: names its Cloud Run service agent. */
   projectNumber: pulumi.Input<string>;
   region: pulumi.Input<string>;
-  /** An image someone else built and pushed. Exactly one of `reference` and `build`. */
-  reference?: string;
+  /**
+   * An image someone else built and pushed. Exactly one of `reference` and `build`. Only a plain string is read for
+   * its Artifact Registry repository: with an Output, grant Cloud Run's pull access yourself if it is elsewhere.
+   */
+  reference?: pulumi.Input<string>;
   /** Build runtime/Dockerfile and push it to a repository this component creates. */
   build?: RuntimeImageBuild;
 }
@@ -140,7 +147,7 @@ export class RuntimeImage extends pulumi.ComponentResource {
       this.ref = this.image.ref;
       this.pullDependencies.push(this.image);
     } else {
-      const source = artifactRegistryImage(reference);
+      const source = typeof reference === "string" ? artifactRegistryImage(reference) : undefined;
       this.ref = pulumi.output(reference);
       // In the stack's own project, Cloud Run's service agent may already pull (Google grants it there).
       if (source && source.project !== args.project) {

@@ -1,7 +1,14 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretSource } from "../infra/config-types";
 import { LabelArgs, resourceLabels } from "./labels";
+
+/**
+ * Where a secret's value comes from: `managed` is created in Secret Manager by this component from a (secret) value;
+ * `existing` is a secret Secret Manager already holds (`projects/P/secrets/S` or an id in `project`) at a version.
+ */
+export type SecretSource =
+  | { readonly kind: "managed"; readonly value: pulumi.Input<string> }
+  | { readonly kind: "existing"; readonly secret: string; readonly version: string };
 
 /** Which secret, as Cloud Run's `secretKeyRef` and the outputs name it. Never the value. */
 export interface SecretReference {
@@ -32,7 +39,7 @@ export interface TriggerSecretsArgs extends LabelArgs {
   /** Seed: "Jeton d'accès à l'application privée", read by the dispatcher for enrichment. */
   accessToken?: SecretSpec;
   /** Regions for user-managed replication; automatic replication when absent or empty. */
-  replicaLocations?: string[];
+  replicaLocations?: readonly string[];
 }
 
 const SECRET_ID = /^[a-zA-Z0-9_-]{1,255}$/;

@@ -1,10 +1,12 @@
-// The Pulumi program: validated stack config -> HubSpotTrigger -> the stack outputs contract (components/outputs.ts).
+// The Pulumi program: stack config -> the component's args -> HubSpotTrigger -> the stack outputs contract
+// (components/outputs.ts).
 import { HubSpotTrigger } from "../components/hubspot-trigger";
 import { stackOutputs } from "../components/outputs";
 import { loadStackConfig } from "./config";
+import { hubSpotTriggerArgs } from "./trigger-args";
 
 const config = loadStackConfig();
-const trigger = new HubSpotTrigger(config.connectionName, config);
+const trigger = new HubSpotTrigger(config.connectionName, hubSpotTriggerArgs(config));
 const outputs = stackOutputs(trigger);
 
 export const webhookUrl = outputs.webhookUrl;

@@ -1,7 +1,7 @@
 import type { SubscriptionSpec } from "./types";
 import { subscriptionKey } from "./validation";
 
-/** What a trigger contributes to the app's subscriptions (shape of TriggerConfig in infra/config-types.ts). */
+/** What a trigger contributes to the app's subscriptions (the shape of a trigger in HubSpotTriggerArgs). */
 export interface TriggerSubscriptions {
   eventTypes: readonly string[];
   propertyNames: readonly string[];

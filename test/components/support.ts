@@ -13,7 +13,7 @@ export function resolve<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((done) => output.apply((value) => done(value)));
 }
 
-/** A complete, valid args object as `loadStackConfig` would return it; `overrides` replace top-level fields. */
+/** A complete, valid args object with every section spelled out; `overrides` replace top-level fields. */
 export function triggerArgs(overrides: Partial<HubSpotTriggerArgs> = {}): HubSpotTriggerArgs {
   return {
     project: PROJECT,
@@ -54,9 +54,9 @@ export function triggerArgs(overrides: Partial<HubSpotTriggerArgs> = {}): HubSpo
       ilbSubnetCidr: "10.10.2.0/24",
       consumerAcceptList: [],
     },
-    clientSecret: { kind: "managed", value: pulumi.secret(CLIENT_SECRET) },
-    previousClientSecret: { kind: "managed", value: pulumi.secret(PREVIOUS_CLIENT_SECRET) },
-    accessToken: { kind: "managed", value: pulumi.secret(ACCESS_TOKEN) },
+    clientSecret: pulumi.secret(CLIENT_SECRET),
+    previousClientSecret: pulumi.secret(PREVIOUS_CLIENT_SECRET),
+    accessToken: pulumi.secret(ACCESS_TOKEN),
     enrichment: { enabled: true, contactProperties: ["email"], companyProperties: [], dealProperties: ["amount"] },
     signature: { allowLegacy: false, maxSkewSeconds: 300 },
     deletionProtection: false,

@@ -88,9 +88,9 @@ describe("HubSpotTrigger variants", () => {
 
   it("references existing secrets: no secret is created, only the accessor binding on that secret", async () => {
     const args = triggerArgs({
-      clientSecret: { kind: "existing", secret: "projects/acme-vault/secrets/hubspot-client-secret", version: "3" },
+      clientSecret: { secret: "projects/acme-vault/secrets/hubspot-client-secret", version: "3" },
       previousClientSecret: undefined,
-      accessToken: { kind: "existing", secret: "hubspot-token", version: "latest" },
+      accessToken: { secret: "hubspot-token" },
     });
     const { component } = await build((opts) => new HubSpotTrigger("hs", args, opts));
     assert.equal(mocks.ofType("gcp:secretmanager/secret:Secret").length, 0);
@@ -264,7 +264,7 @@ describe("HubSpotTrigger registration wiring", () => {
     const expected = args.triggers
       .flatMap((t) =>
         t.eventTypes.flatMap((type) =>
-          type.endsWith(".propertyChange") ? t.propertyNames.map((p) => `${type}/${p}`) : [`${type}/`],
+          type.endsWith(".propertyChange") ? (t.propertyNames ?? []).map((p) => `${type}/${p}`) : [`${type}/`],
         ),
       )
       .sort();

@@ -1,0 +1,179 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EventType } from "../contract/events";
+import type {
+  DeadLetterArgs,
+  EnrichmentConfig,
+  HubSpotTriggerArgs,
+  ImageBuildArgs,
+  PscConsumer,
+  RegistrationArgs,
+  ScalingConfig,
+  SecretArgs,
+  SignatureConfig,
+} from "./args";
+import { INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
+import type { ApiVersion } from "./hubspot/types";
+import type { SecretSource } from "./secrets";
+
+/**
+ * Every default of `HubSpotTrigger`, written once: the component applies them in `resolveArgs`, so a program passes
+ * only what differs. The stack config documents the same values for `Pulumi.<stack>.yaml`.
+ */
+export const DEFAULTS = {
+  connectionName: "hubspot",
+  /** Seed's connection-node defaults. */
+  scaling: { minInstances: 2, maxInstances: 50, concurrency: 80 },
+  deadLetter: { maxDeliveryAttempts: 10, retentionDays: 7 },
+  retry: { minimumBackoff: "10s", maximumBackoff: "600s" },
+  messageOrdering: false,
+  expectedPortals: 1,
+  dedupWindowSeconds: 600,
+  /** Outside 10.128.0.0/9, so they do not collide with the subnets of an auto-mode VPC. */
+  privateServiceConnect: {
+    enabled: false,
+    network: "default",
+    natSubnetCidr: "10.100.0.0/28",
+    proxySubnetCidr: "10.100.64.0/23",
+    ilbSubnetCidr: "10.100.1.0/28",
+  },
+  signature: { allowLegacy: false, maxSkewSeconds: 300 },
+  deletionProtection: false,
+  enableApis: true,
+  integrationConcurrentExecutions: INTEGRATION_CONCURRENT_EXECUTIONS,
+  executionTimeoutSeconds: 120,
+  existingSecretVersion: "latest",
+  registration: { maxConcurrentRequests: 10, retainOnDelete: false, apiVersion: "v3" as ApiVersion },
+} as const;
+
+/** A trigger with its integration and trigger id decided. */
+export interface ResolvedTrigger {
+  readonly name: string;
+  readonly eventTypes: readonly EventType[];
+  readonly propertyNames: readonly string[];
+  readonly integration: string;
+  readonly triggerId: string;
+  readonly description?: string;
+}
+
+export type ResolvedSecret = SecretSource;
+
+/** `HubSpotTriggerArgs` with every default applied: what the component builds from. */
+export interface ResolvedArgs {
+  readonly project: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+  readonly connectionName: string;
+  readonly environment: string;
+  readonly labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly image?: pulumi.Input<string>;
+  readonly imageBuild?: ImageBuildArgs;
+  readonly integration: {
+    readonly name?: string;
+    readonly location: pulumi.Input<string>;
+    readonly concurrentExecutions: number;
+  };
+  readonly triggers: readonly ResolvedTrigger[];
+  readonly admins: readonly string[];
+  readonly scaling: ScalingConfig;
+  readonly deadLetter: Required<Pick<DeadLetterArgs, "maxDeliveryAttempts" | "retentionDays">> &
+    Pick<DeadLetterArgs, "projectId" | "topic">;
+  readonly retry: { readonly minimumBackoff: pulumi.Input<string>; readonly maximumBackoff: pulumi.Input<string> };
+  readonly messageOrdering: boolean;
+  readonly expectedPortals: number;
+  readonly dedupWindowSeconds: number;
+  readonly privateServiceConnect: {
+    readonly enabled: boolean;
+    readonly network: pulumi.Input<string>;
+    readonly natSubnetCidr: pulumi.Input<string>;
+    readonly proxySubnetCidr: pulumi.Input<string>;
+    readonly ilbSubnetCidr: pulumi.Input<string>;
+    readonly consumerAcceptList: readonly PscConsumer[];
+  };
+  readonly clientSecret: ResolvedSecret;
+  readonly previousClientSecret?: ResolvedSecret;
+  readonly accessToken?: ResolvedSecret;
+  readonly enrichment: EnrichmentConfig;
+  readonly signature: SignatureConfig;
+  readonly deletionProtection: boolean;
+  readonly enableApis: boolean;
+  readonly registration?: Required<Omit<RegistrationArgs, "appId" | "credential">> &
+    Pick<RegistrationArgs, "appId" | "credential">;
+  readonly executionTimeoutSeconds: number;
+  readonly maxConcurrentExecutions?: number;
+  readonly secretReplicaLocations?: readonly string[];
+}
+
+/** The fields a caller set; an explicit `undefined` leaves the default in place. */
+function given<T extends object>(section: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(section ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function isInput(value: SecretArgs): value is pulumi.Input<string> {
+  return typeof value === "string" || pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/** A secret given as a value is stored by the component; an `{ secret, version }` reference is only bound. */
+export function resolveSecret(value: SecretArgs): ResolvedSecret {
+  if (isInput(value)) return { kind: "managed", value };
+  return { kind: "existing", secret: value.secret, version: value.version ?? DEFAULTS.existingSecretVersion };
+}
+
+/** Internal. Exported for testing: the args with every default applied, and the checks defaults depend on. */
+export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
+  const integrationName = args.integration?.name;
+  const triggers = args.triggers.map((trigger): ResolvedTrigger => {
+    const integration = trigger.integration ?? integrationName;
+    if (integration === undefined) {
+      throw new Error(`trigger "${trigger.name}" names no integration and integration.name is not set: set one`);
+    }
+    return {
+      ...trigger,
+      propertyNames: trigger.propertyNames ?? [],
+      integration,
+      triggerId: trigger.triggerId ?? `api_trigger/${integration}`,
+    };
+  });
+  const enrichment = {
+    contactProperties: [...(args.enrichment?.contactProperties ?? [])],
+    companyProperties: [...(args.enrichment?.companyProperties ?? [])],
+    dealProperties: [...(args.enrichment?.dealProperties ?? [])],
+  };
+  const anyProperty = Object.values(enrichment).some((list) => list.length > 0);
+  return {
+    ...args,
+    connectionName: args.connectionName ?? DEFAULTS.connectionName,
+    environment: args.environment ?? pulumi.getStack(),
+    labels: args.labels ?? {},
+    integration: {
+      name: integrationName,
+      location: args.integration?.location ?? args.region,
+      concurrentExecutions: args.integration?.concurrentExecutions ?? DEFAULTS.integrationConcurrentExecutions,
+    },
+    triggers,
+    admins: args.admins ?? [],
+    scaling: { ...DEFAULTS.scaling, ...given(args.scaling) },
+    deadLetter: { ...DEFAULTS.deadLetter, ...given(args.deadLetter) },
+    retry: { ...DEFAULTS.retry, ...given(args.retry) },
+    messageOrdering: args.messageOrdering ?? DEFAULTS.messageOrdering,
+    expectedPortals: args.expectedPortals ?? DEFAULTS.expectedPortals,
+    dedupWindowSeconds: args.dedupWindowSeconds ?? DEFAULTS.dedupWindowSeconds,
+    privateServiceConnect: {
+      ...DEFAULTS.privateServiceConnect,
+      consumerAcceptList: [],
+      ...given(args.privateServiceConnect),
+    },
+    clientSecret: resolveSecret(args.clientSecret),
+    previousClientSecret:
+      args.previousClientSecret === undefined ? undefined : resolveSecret(args.previousClientSecret),
+    accessToken: args.accessToken === undefined ? undefined : resolveSecret(args.accessToken),
+    enrichment: { enabled: args.enrichment?.enabled ?? anyProperty, ...enrichment },
+    signature: { ...DEFAULTS.signature, ...given(args.signature) },
+    deletionProtection: args.deletionProtection ?? DEFAULTS.deletionProtection,
+    enableApis: args.enableApis ?? DEFAULTS.enableApis,
+    registration: args.registration && {
+      ...DEFAULTS.registration,
+      ...given(args.registration),
+      mode: args.registration.mode,
+    },
+    executionTimeoutSeconds: args.executionTimeoutSeconds ?? DEFAULTS.executionTimeoutSeconds,
+  };
+}

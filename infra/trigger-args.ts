@@ -1,0 +1,21 @@
+// The program's one translation: the validated stack config -> the component library's HubSpotTriggerArgs.
+import type { HubSpotTriggerArgs, SecretArgs } from "../components/args";
+import type { SecretSource, StackConfig } from "./config-types";
+
+/** Secret config becomes a value the component stores; an `<key>Ref` becomes a reference it only binds. */
+function secretArgs(source: SecretSource): SecretArgs {
+  return source.kind === "managed" ? source.value : { secret: source.secret, version: source.version };
+}
+
+/**
+ * The component's args from the stack config. Sections pass through as the config holds them; the component fills
+ * in whatever a section leaves out, with the same defaults the config documents.
+ */
+export function hubSpotTriggerArgs(config: StackConfig): HubSpotTriggerArgs {
+  return {
+    ...config,
+    clientSecret: secretArgs(config.clientSecret),
+    previousClientSecret: config.previousClientSecret && secretArgs(config.previousClientSecret),
+    accessToken: config.accessToken && secretArgs(config.accessToken),
+  };
+}
