@@ -4,7 +4,7 @@
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush publishers, exit. Cloud Run gives 10 s after
  * SIGTERM before SIGKILL.
  */
-import { EnvError, oneOf, readEnv } from "./shared/env";
+import { EnvError, parseEnv, ROLE_ENV_SCHEMA } from "../contract/runtime-env";
 import { Logger } from "./shared/log";
 import { startDispatcher } from "./dispatcher";
 import { startListener } from "./listener";
@@ -14,7 +14,7 @@ export interface RunningService {
 }
 
 export async function startRole(env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningService> {
-  const { ROLE } = readEnv({ ROLE: oneOf(["listener", "dispatcher"] as const, { default: "listener" }) }, env);
+  const { ROLE } = parseEnv(ROLE_ENV_SCHEMA, env);
   if (ROLE === "dispatcher") return startDispatcher(env, { logger });
   return startListener(env, { logger });
 }

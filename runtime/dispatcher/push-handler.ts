@@ -89,7 +89,7 @@ export class PushHandler {
       objectId: payload.objectId,
     });
     // The emulator applies no subscription filter, and a filter edited by hand could drift: check again here.
-    if (!route.eventTypes.includes(payload.eventType)) {
+    if (!route.eventTypes.some((type) => type === payload.eventType)) {
       eventLog.info("event type not handled by this trigger; acknowledged", { outcome: "not-ours" });
       return { status: 204 };
     }

@@ -1,8 +1,9 @@
 /**
- * The listener role's environment, validated at start (every problem listed at once, see shared/env.ts).
- * Variables and defaults are documented in the README ("Environment variables (listener role)").
+ * The listener role's environment, validated at start against the contract's schema (contract/runtime-env.ts; every
+ * variable, default and rule in docs/runtime-environment.md), plus the rules between variables. Every problem is
+ * listed at once.
  */
-import { bool, EnvError, int, oneOf, optional, readEnv, str, url } from "../shared/env";
+import { EnvError, LISTENER_ENV_SCHEMA, parseEnv } from "../../contract/runtime-env";
 import { parseTopicPath } from "../shared/pubsub";
 
 export interface ListenerConfig {
@@ -27,34 +28,8 @@ export interface ListenerConfig {
   sink: "pubsub" | "jsonl" | "noop";
 }
 
-const MIB = 1024 * 1024;
-
-export const LISTENER_ENV = {
-  PORT: int({ default: 8080, min: 0, max: 65535 }), // 0: any free port (tests)
-  HOST: optional(str()),
-  HUBSPOT_CLIENT_SECRET: str({ secret: true, pattern: /^\S{8,}$/, rule: "at least 8 characters, no whitespace" }),
-  HUBSPOT_CLIENT_SECRET_PREVIOUS: optional(
-    str({ secret: true, pattern: /^\S{8,}$/, rule: "at least 8 characters, no whitespace" }),
-  ),
-  PUBLIC_URL: optional(url({ protocols: ["https:", "http:"] })),
-  GOOGLE_CLOUD_PROJECT: optional(str({ pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, rule: "a GCP project id" })),
-  EVENTS_TOPIC: optional(str()),
-  DEAD_LETTER_TOPIC: optional(str()),
-  PUBSUB_EMULATOR_HOST: optional(str({ pattern: /^[^\s/]+:\d+$/, rule: "host:port" })),
-  ALLOW_LEGACY_SIGNATURES: bool({ default: false }),
-  SIGNATURE_MAX_SKEW_SECONDS: int({ default: 300, min: 1, max: 3600 }),
-  DEDUP_WINDOW_SECONDS: int({ default: 600, min: 0, max: 86_400 }),
-  // The replay cache allocates ~43 bytes per entry up front: 1,000,000 is ~43 MB of a 512 MiB Cloud Run instance.
-  DEDUP_MAX_ENTRIES: int({ default: 100_000, min: 1, max: 1_000_000 }),
-  MESSAGE_ORDERING: bool({ default: false }),
-  LOCAL_SINK_FILE: optional(str()),
-  MAX_BODY_BYTES: int({ default: MIB, min: 1024, max: 32 * MIB }),
-  PUBLISH_TIMEOUT_MS: int({ default: 3000, min: 100, max: 60_000 }),
-  LISTENER_SINK: oneOf(["auto", "pubsub", "jsonl", "noop"] as const, { default: "auto" }),
-};
-
 export function readListenerConfig(source: NodeJS.ProcessEnv): ListenerConfig {
-  const env = readEnv(LISTENER_ENV, source);
+  const env = parseEnv(LISTENER_ENV_SCHEMA, source);
   const problems: string[] = [];
   const topic = (name: "EVENTS_TOPIC" | "DEAD_LETTER_TOPIC"): string | undefined => {
     const value = env[name];
@@ -89,7 +64,7 @@ export function readListenerConfig(source: NodeJS.ProcessEnv): ListenerConfig {
   return {
     port: env.PORT,
     // Cloud Run (K_SERVICE set) needs every interface; locally only loopback, so a laptop does not expose the port.
-    host: env.HOST ?? (source.K_SERVICE ? "0.0.0.0" : "127.0.0.1"),
+    host: env.HOST ?? (env.K_SERVICE ? "0.0.0.0" : "127.0.0.1"),
     secrets,
     publicUrl: env.PUBLIC_URL,
     projectId: env.GOOGLE_CLOUD_PROJECT ?? (eventsTopic ? eventsTopic.split("/")[1] : undefined),

@@ -28,31 +28,8 @@ export function createPubSub(options: PubSubClientOptions): PubSub {
   return new PubSub({ projectId: options.projectId });
 }
 
-export interface TopicPath {
-  project: string;
-  topic: string;
-  /** `projects/P/topics/T` */
-  path: string;
-}
-
-// Pub/Sub's naming rules: https://cloud.google.com/pubsub/docs/create-topic#resource_names
-const TOPIC_NAME = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
-const PROJECT_ID = /^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const FULL_PATH = /^projects\/([^/]+)\/topics\/([^/]+)$/;
-
-export function parseTopicPath(value: string, defaultProject: string | undefined): TopicPath {
-  const rule =
-    "the rule is projects/PROJECT/topics/TOPIC or a bare topic name (letter first, 3-255 of [A-Za-z0-9-_.~+%])";
-  const full = FULL_PATH.exec(value);
-  const project = full ? full[1] : defaultProject;
-  const topic = full ? full[2] : value;
-  if (!TOPIC_NAME.test(topic) || topic.startsWith("goog")) {
-    throw new Error(`topic ${JSON.stringify(value)} is not a valid topic; ${rule}`);
-  }
-  if (!project) throw new Error(`topic ${JSON.stringify(value)} is a bare name but no project is known; ${rule}`);
-  if (!PROJECT_ID.test(project)) throw new Error(`topic ${JSON.stringify(value)} names an invalid project; ${rule}`);
-  return { project, topic, path: `projects/${project}/topics/${topic}` };
-}
+// The topic grammar is the environment contract's, so the schema and this reader accept the same values.
+export { parseTopicPath, type TopicPath } from "../../contract/runtime-env-values";
 
 export interface OpenTopicOptions {
   /** Give up on a publish after this long (ms), retries included. Default 3000: under HubSpot's 5 s timeout. */

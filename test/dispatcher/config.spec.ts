@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readDispatcherConfig } from "../../runtime/dispatcher/config";
-import { EnvError } from "../../runtime/shared/env";
+import { EnvError } from "../../contract/runtime-env";
+import { parseTriggerTable, serializeTriggerTable, type TriggerTableEntry } from "../../contract/runtime-env-triggers";
 
 const TRIGGERS = JSON.stringify([
   {
@@ -73,12 +74,27 @@ describe("dispatcher configuration", () => {
     [
       "an unknown event type",
       { DISPATCHER_TRIGGERS: TRIGGERS.replace("deal.creation", "deal.created") },
-      /\[0\]\.eventTypes has "deal\.created"/,
+      /^DISPATCHER_TRIGGERS: \[0\]\.eventTypes\[0\] "deal\.created" is not an event type; the rule is one of deal\.creation, /,
     ],
     [
       "a trigger id with a space",
       { DISPATCHER_TRIGGERS: TRIGGERS.replace("api_trigger/on-deal", "api_trigger/on deal") },
-      /\[0\]\.triggerId "api_trigger\/on deal" is invalid; the rule is a trigger id such as api_trigger\/TRIGGER_NAME/,
+      /^DISPATCHER_TRIGGERS: \[0\]\.triggerId "api_trigger\/on deal" is invalid; the rule is an integration trigger id such as api_trigger\//,
+    ],
+    [
+      "a trigger name the stack config would refuse (the contract's name rule)",
+      { DISPATCHER_TRIGGERS: TRIGGERS.replace('"deal-created"', '"goog-deal"') },
+      /^DISPATCHER_TRIGGERS: \[0\]\.name "goog-deal" starts with "goog"; the rule is lowercase letters, digits and hyphens/,
+    ],
+    [
+      "a trigger name longer than 49 characters",
+      { DISPATCHER_TRIGGERS: TRIGGERS.replace('"deal-created"', `"${"d".repeat(50)}"`) },
+      /^DISPATCHER_TRIGGERS: \[0\]\.name "d+" is 50 characters long; .*at most 49 characters/,
+    ],
+    [
+      "an invalid log level",
+      { LOG_LEVEL: "LOUD" },
+      /^LOG_LEVEL: "LOUD" is not allowed; the rule is one of DEBUG\|INFO\|WARN\|WARNING\|ERROR/,
     ],
     [
       "a bare dead-letter topic",
@@ -128,8 +144,78 @@ describe("dispatcher configuration", () => {
     assert.ok(!problems.join(" ").includes("secret with spaces"));
   });
 
+  it("lists each problem of the trigger table on its own line, naming the entry and the field", () => {
+    const table = JSON.stringify([
+      { name: "Deal", subscription: "s", eventTypes: [], integration: "on-deal", triggerId: "t" },
+      "not an entry",
+    ]);
+    assert.deepEqual(
+      problemsOf({ ...BASE, DISPATCHER_TRIGGERS: table }).map((problem) => problem.split(";")[0]),
+      [
+        'DISPATCHER_TRIGGERS: [0].name "Deal" contains uppercase letters',
+        'DISPATCHER_TRIGGERS: [0].subscription "s" is invalid',
+        "DISPATCHER_TRIGGERS: [0].eventTypes is empty",
+        'DISPATCHER_TRIGGERS: [1] "not an entry" is not an object',
+      ],
+    );
+  });
+
   it("rejects a duplicated subscription", () => {
     const twice = JSON.stringify([...JSON.parse(TRIGGERS), { ...JSON.parse(TRIGGERS)[0], name: "other" }]);
     assert.ok(problemsOf({ ...BASE, DISPATCHER_TRIGGERS: twice }).some((p) => /used twice/.test(p)));
   });
 });
+
+describe("trigger table (DISPATCHER_TRIGGERS)", () => {
+  const entries: TriggerTableEntry[] = [
+    {
+      name: "deal-stage",
+      subscription: "deal-stage",
+      eventTypes: ["deal.propertyChange"],
+      propertyNames: ["dealstage"],
+      integration: "on-stage",
+      triggerId: "api_trigger/on-stage",
+    },
+    {
+      name: "deal-created",
+      subscription: "deals-created",
+      eventTypes: ["deal.creation", "deal.deletion"],
+      propertyNames: [],
+      integration: "on-deal",
+      triggerId: "api_trigger/on-deal",
+    },
+  ];
+
+  it("writes entries in order with a fixed key order, propertyNames only when it lists some", () => {
+    assert.equal(
+      serializeTriggerTable(entries),
+      '[{"name":"deal-stage","subscription":"deal-stage","eventTypes":["deal.propertyChange"],"propertyNames":["dealstage"],"integration":"on-stage","triggerId":"api_trigger/on-stage"},' +
+        '{"name":"deal-created","subscription":"deals-created","eventTypes":["deal.creation","deal.deletion"],"integration":"on-deal","triggerId":"api_trigger/on-deal"}]',
+    );
+  });
+
+  it("reads back what it writes", () => {
+    const parsed = parseTriggerTable(serializeTriggerTable(entries));
+    assert.ok("value" in parsed, JSON.stringify(parsed));
+    assert.deepEqual(parsed.value, [entries[0], { ...entries[1], propertyNames: undefined }].map(withoutUndefined));
+  });
+
+  it("reports text that is not JSON", () => {
+    assert.deepEqual(parseTriggerTable("[{"), {
+      problems: [`is not valid JSON (${errorOf(() => JSON.parse("[{"))})`],
+    });
+  });
+});
+
+function withoutUndefined(entry: TriggerTableEntry): TriggerTableEntry {
+  return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)) as TriggerTableEntry;
+}
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "";
+}

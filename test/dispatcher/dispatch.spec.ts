@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createDispatcher, startDispatcher, type Dispatcher, type DispatcherConfig } from "../../runtime/dispatcher";
-import { EnvError } from "../../runtime/shared/env";
+import { EnvError } from "../../contract/runtime-env";
 import type { DeadLetterAttributes } from "../../runtime/shared/pubsub";
 import { captureLogs, type LogEntry } from "../../runtime/shared/log";
 import { IntegrationStandIn } from "../../testing/integration-stand-in";

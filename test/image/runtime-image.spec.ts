@@ -30,7 +30,13 @@ import {
 
 const PROJECT = "image-test-project";
 const LOCATION = "europe-west1";
-const RUNTIME_DEPENDENCIES = ["@google-cloud/pubsub", "@hubspot/api-client", "google-auth-library", "lossless-json"];
+const RUNTIME_DEPENDENCIES = [
+  "@google-cloud/pubsub",
+  "@hubspot/api-client",
+  "google-auth-library",
+  "lossless-json",
+  "zod",
+];
 
 /**
  * End of life of the Node.js LTS lines, from the Node.js Release Working Group's schedule

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startRole } from "../../runtime/main";
-import { EnvError } from "../../runtime/shared/env";
+import { EnvError } from "../../contract/runtime-env";
 import { captureLogs } from "../../runtime/shared/log";
 import { freePort } from "../../testing/pubsub-emulator";
 import { postSigned, PUBLIC_URL, RecordingSink, SECRET, startTestListener } from "./support/fixtures";

@@ -1,5 +1,19 @@
 import assert from "node:assert/strict";
-import { bool, csv, EnvError, int, json, oneOf, optional, readEnv, str, url } from "../../runtime/shared/env";
+import { z } from "zod";
+import {
+  boolean,
+  csv,
+  EnvError,
+  integer,
+  json,
+  oneOf,
+  optional,
+  parseEnv,
+  required,
+  text,
+  url,
+  withDefault,
+} from "../../contract/runtime-env-values";
 import { captureLogs, traceFields } from "../../runtime/shared/log";
 import { parseTopicPath } from "../../runtime/shared/pubsub";
 import { readListenerConfig } from "../../runtime/listener/config";
@@ -16,51 +30,74 @@ function envError(run: () => unknown): EnvError {
 
 describe("listener shared modules", () => {
   describe("env", () => {
-    const spec = {
-      PORT: int({ default: 8080, min: 1, max: 65535 }),
-      MODE: oneOf(["a", "b"] as const, { default: "a" }),
-      FLAG: bool({ default: false }),
-      TOKEN: str({ secret: true, pattern: /^tok_/, rule: "starts with tok_" }),
-      HOOK: optional(url({ protocols: ["https:"] })),
-      LIST: csv({ default: [] }),
+    const doc = { description: "test" };
+    const schema = z.object({
+      PORT: withDefault(integer(1, 65535), 8080, doc),
+      MODE: withDefault(oneOf(["a", "b"] as const), "a", doc),
+      FLAG: withDefault(boolean(), false, doc),
+      TOKEN: required(text(/^tok_/, "starts with tok_"), { ...doc, secret: true }),
+      HOOK: optional(url(["https:"]), { ...doc, whenUnset: "unset" }),
+      LIST: withDefault(csv(/^[a-z]+$/, "lowercase words"), [], doc),
       TRIGGERS: optional(
-        json((value) => {
-          if (!Array.isArray(value)) throw new Error("is not an array; the rule is a JSON array");
-          return value as unknown[];
-        }),
+        json("a JSON array", (value) =>
+          Array.isArray(value)
+            ? { value: value as unknown[] }
+            : { problems: ["is not an array; the rule is a JSON array"] },
+        ),
+        { ...doc, whenUnset: "unset" },
       ),
-    };
+    });
 
     it("returns typed values with defaults applied", () => {
-      const env = readEnv(spec, { TOKEN: "tok_1", LIST: " a, ,b ", FLAG: "true", TRIGGERS: "[1]" });
+      const env = parseEnv(schema, { TOKEN: "tok_1", LIST: " a, ,b ", FLAG: "TRUE", TRIGGERS: "[1]", OTHER: "x" });
       assert.deepEqual(env, {
         PORT: 8080,
         MODE: "a",
         FLAG: true,
         TOKEN: "tok_1",
-        HOOK: undefined,
         LIST: ["a", "b"],
         TRIGGERS: [1],
       });
     });
 
+    it("treats an empty value as unset", () => {
+      assert.equal(parseEnv(schema, { TOKEN: "tok_1", PORT: "" }).PORT, 8080);
+      assert.deepEqual(envError(() => parseEnv(schema, { TOKEN: "" })).problems, [
+        "TOKEN: is missing; the rule is: required",
+      ]);
+    });
+
     it("lists every problem at once, naming the variable, the value's problem and the rule", () => {
       const error = envError(() =>
-        readEnv(spec, { PORT: "80a", MODE: "c", FLAG: "yes", HOOK: "http://x.example", TRIGGERS: "{}" }),
+        parseEnv(schema, {
+          PORT: "80a",
+          MODE: "c",
+          FLAG: "1",
+          HOOK: "http://x.example",
+          LIST: "a,B c",
+          TRIGGERS: "{}",
+        }),
       );
       assert.deepEqual(error.problems, [
         'PORT: "80a" is not an integer; the rule is an integer in 1..65535',
         'MODE: "c" is not allowed; the rule is one of a|b',
-        'FLAG: "yes" is not a boolean; the rule is true|false',
+        'FLAG: "1" is not a boolean; the rule is true|false',
         "TOKEN: is missing; the rule is: required",
-        'HOOK: "http://x.example" has protocol http:; the rule is https:',
+        'HOOK: "http://x.example" has protocol http:; the rule is an absolute https: URL',
+        'LIST: items "B c" do not match; the rule is a comma-separated list, each lowercase words',
         "TRIGGERS: is not an array; the rule is a JSON array",
       ]);
       assert.match(error.message, /PORT: .*\n.*MODE/);
     });
 
+    it("names the range an integer left", () => {
+      assert.deepEqual(envError(() => parseEnv(schema, { TOKEN: "tok_1", PORT: "0" })).problems, [
+        "PORT: 0 is out of range; the rule is an integer in 1..65535",
+      ]);
+    });
+
     it("never echoes a secret value", () => {
-      const error = envError(() => readEnv(spec, { TOKEN: "hunter2-secret" }));
+      const error = envError(() => parseEnv(schema, { TOKEN: "hunter2-secret" }));
       assert.deepEqual(error.problems, ["TOKEN: the value does not match; the rule is starts with tok_"]);
       assert.doesNotMatch(error.message, /hunter2/);
     });
