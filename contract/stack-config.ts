@@ -332,7 +332,8 @@ export type StackConfig<S> = Omit<
   environment: string;
   image?: string;
   imageBuild?: ImageBuildConfig;
-  integration: { name: string; location: string; concurrentExecutions: number };
+  /** concurrentExecutions is always set after parsing; optional so a component's hand-built args may leave it out. */
+  integration: { name: string; location: string; concurrentExecutions?: number };
   triggers: TriggerConfig[];
   registration: RegistrationConfig<S>;
   clientSecret: SecretSource<S>;
