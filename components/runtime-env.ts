@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EnrichmentConfig, EventType, SignatureConfig } from "../infra/config-types";
+import type { EventType } from "../contract/events";
+import type { EnrichmentConfig, SignatureConfig } from "./args";
+import type { DispatcherEnvName, ListenerEnvName } from "../contract/runtime-env";
+import { serializeTriggerTable } from "../contract/runtime-env-triggers";
 
 /** A secret env var: Cloud Run reads the value from Secret Manager at start; it never passes through Pulumi. */
 export interface SecretEnvRef {
@@ -16,6 +19,14 @@ export interface RuntimeEnv {
 /** Cloud Run sets PORT itself (it is reserved); HOST makes the server listen on every interface. */
 const HOST = "0.0.0.0";
 
+/** A role's variables by name: a name the role's schema (contract/runtime-env.ts) does not declare fails to compile. */
+type EnvValues<Name extends string, Value> = { [K in Name]?: Value };
+
+/** The variables that are set, in the order written (the order of the Cloud Run container's env list). */
+function definedOnly<Value>(values: Partial<Record<string, Value>>): Record<string, Value> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, Value] => entry[1] !== undefined));
+}
+
 export interface ListenerEnvArgs {
   project: pulumi.Input<string>;
   /** The exact webhook URL registered in HubSpot: signatures v2/v3 cover it. */
@@ -31,25 +42,25 @@ export interface ListenerEnvArgs {
   messageOrdering: boolean;
 }
 
-/** The listener role's env, per the cross-team conventions (runtime/ reads exactly these names). */
+/** The listener role's env, as its schema declares it (contract/runtime-env.ts; runtime/ reads it through it). */
 export function listenerEnv(args: ListenerEnvArgs): RuntimeEnv {
-  const secrets: Record<string, SecretEnvRef> = { HUBSPOT_CLIENT_SECRET: args.clientSecret };
-  if (args.previousClientSecret) secrets.HUBSPOT_CLIENT_SECRET_PREVIOUS = args.previousClientSecret;
-  return {
-    plain: {
-      ROLE: "listener",
-      HOST,
-      PUBLIC_URL: args.publicUrl,
-      GOOGLE_CLOUD_PROJECT: args.project,
-      EVENTS_TOPIC: args.eventsTopic,
-      DEAD_LETTER_TOPIC: args.deadLetterTopic,
-      ALLOW_LEGACY_SIGNATURES: String(args.signature.allowLegacy),
-      SIGNATURE_MAX_SKEW_SECONDS: String(args.signature.maxSkewSeconds),
-      DEDUP_WINDOW_SECONDS: String(args.dedupWindowSeconds),
-      MESSAGE_ORDERING: String(args.messageOrdering),
-    },
-    secrets,
+  const secrets: EnvValues<ListenerEnvName, SecretEnvRef> = {
+    HUBSPOT_CLIENT_SECRET: args.clientSecret,
+    HUBSPOT_CLIENT_SECRET_PREVIOUS: args.previousClientSecret,
   };
+  const plain: EnvValues<ListenerEnvName, pulumi.Input<string>> = {
+    ROLE: "listener",
+    HOST,
+    PUBLIC_URL: args.publicUrl,
+    GOOGLE_CLOUD_PROJECT: args.project,
+    EVENTS_TOPIC: args.eventsTopic,
+    DEAD_LETTER_TOPIC: args.deadLetterTopic,
+    ALLOW_LEGACY_SIGNATURES: String(args.signature.allowLegacy),
+    SIGNATURE_MAX_SKEW_SECONDS: String(args.signature.maxSkewSeconds),
+    DEDUP_WINDOW_SECONDS: String(args.dedupWindowSeconds),
+    MESSAGE_ORDERING: String(args.messageOrdering),
+  };
+  return { plain: definedOnly(plain), secrets: definedOnly(secrets) };
 }
 
 /** One entry of DISPATCHER_TRIGGERS: which subscription's pushes execute which integration trigger. */
@@ -77,7 +88,7 @@ export interface DispatcherEnvArgs {
   enrichment: EnrichmentConfig;
 }
 
-/** The dispatcher role's env, per the cross-team conventions. Throws when enrichment has no token to read with. */
+/** The dispatcher role's env, as its schema declares it. Throws when enrichment has no token to read with. */
 export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
   const triggers = pulumi.all(
     args.triggers.map((t) =>
@@ -85,24 +96,24 @@ export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
         name: t.name,
         subscription,
         eventTypes: t.eventTypes,
-        ...(t.propertyNames.length > 0 ? { propertyNames: t.propertyNames } : {}),
+        propertyNames: t.propertyNames,
         integration: t.integration,
         triggerId: t.triggerId,
       })),
     ),
   );
-  const plain: Record<string, pulumi.Input<string>> = {
+  const plain: EnvValues<DispatcherEnvName, pulumi.Input<string>> = {
     ROLE: "dispatcher",
     HOST,
     GOOGLE_CLOUD_PROJECT: args.project,
     DEAD_LETTER_TOPIC: args.deadLetterTopic,
-    DISPATCHER_TRIGGERS: triggers.apply((list) => JSON.stringify(list)),
+    DISPATCHER_TRIGGERS: triggers.apply(serializeTriggerTable),
     INTEGRATION_PROJECT: args.integrationProject,
     INTEGRATION_LOCATION: args.integrationLocation,
     MAX_CONCURRENT_EXECUTIONS: String(args.maxConcurrentExecutions),
     EXECUTION_TIMEOUT_MS: String(args.executionTimeoutSeconds * 1000),
   };
-  const secrets: Record<string, SecretEnvRef> = {};
+  const secrets: EnvValues<DispatcherEnvName, SecretEnvRef> = {};
   if (args.enrichment.enabled) {
     if (!args.accessToken) {
       throw new Error("enrichment.enabled is true but no accessToken is configured: enrichment reads HubSpot with it");
@@ -112,5 +123,5 @@ export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
     plain.ENRICHMENT_DEAL_PROPERTIES = args.enrichment.dealProperties.join(",");
   }
   if (args.accessToken) secrets.HUBSPOT_ACCESS_TOKEN = args.accessToken;
-  return { plain, secrets };
+  return { plain: definedOnly(plain), secrets: definedOnly(secrets) };
 }
