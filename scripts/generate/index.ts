@@ -5,6 +5,7 @@
 import { stackConfigFiles } from "./config";
 import { policiesContract } from "./policies-contract";
 import { policiesDoc } from "./policies-doc";
+import { runtimeEnvDoc } from "./runtime-env";
 
 export interface GeneratedFile {
   file: string;
@@ -13,4 +14,4 @@ export interface GeneratedFile {
 
 export type Generator = () => GeneratedFile[];
 
-export const GENERATORS: Generator[] = [policiesContract, policiesDoc, stackConfigFiles];
+export const GENERATORS: Generator[] = [policiesContract, policiesDoc, runtimeEnvDoc, stackConfigFiles];
