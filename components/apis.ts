@@ -51,9 +51,9 @@ export const API_BY_RESOURCE_TYPE: Readonly<Record<string, ApiName>> = {
 
 export interface ApiNeeds {
   /** Private Service Connect is on: load balancer, subnets and the service attachment (Compute Engine). */
-  privateServiceConnect: boolean;
+  readonly privateServiceConnect: boolean;
   /** The stack builds the runtime image into an Artifact Registry repository it creates. */
-  buildsImage: boolean;
+  readonly buildsImage: boolean;
 }
 
 /**
@@ -77,7 +77,7 @@ export function requiredApis(needs: ApiNeeds): ApiName[] {
 }
 
 export interface ProjectApisArgs extends ApiNeeds {
-  project: pulumi.Input<string>;
+  readonly project: pulumi.Input<string>;
 }
 
 /**

@@ -5,16 +5,16 @@ import { LabelArgs, resourceLabels } from "./labels";
 
 export interface DeadLetterQueueArgs extends LabelArgs {
   /** Project of the topic and of its retention subscription (seed: "ID du projet de lettres mortes"). */
-  project: pulumi.Input<string>;
-  topicName: pulumi.Input<string>;
-  subscriptionName: pulumi.Input<string>;
+  readonly project: pulumi.Input<string>;
+  readonly topicName: pulumi.Input<string>;
+  readonly subscriptionName: pulumi.Input<string>;
   /** How long undelivered events are kept, 7..31 days (Pub/Sub's retention bounds). */
-  retentionDays: number;
+  readonly retentionDays: number;
   /**
    * Who publishes dead letters: the Pub/Sub service agent of the events' project (dead-letter policies) and the
    * runtime accounts (events they reject themselves).
    */
-  publishers: Grantee[];
+  readonly publishers: readonly Grantee[];
 }
 
 /** Pub/Sub takes durations in seconds with an "s" suffix. */

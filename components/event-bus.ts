@@ -8,44 +8,44 @@ import { versionedSubscriptionName } from "./naming";
 import { SubscriptionHandover } from "./subscription-handover";
 
 export interface EventBusTrigger {
-  name: string;
-  eventTypes: EventType[];
+  readonly name: string;
+  readonly eventTypes: readonly EventType[];
   /** Properties the trigger's propertyChange types watch; [] = every property. */
-  propertyNames: string[];
+  readonly propertyNames: readonly string[];
   /**
    * The stable part of the subscription's name (naming.ts `subscriptionKey`). The subscription is named after it plus
    * a hash of its filter and ordering, and redriven dead letters name it in `redriveSubscription`.
    */
-  subscriptionKey: pulumi.Input<string>;
+  readonly subscriptionKey: pulumi.Input<string>;
 }
 
 export interface EventBusArgs extends LabelArgs {
-  project: pulumi.Input<string>;
-  topicName: pulumi.Input<string>;
+  readonly project: pulumi.Input<string>;
+  readonly topicName: pulumi.Input<string>;
   /** Who publishes events: the listener. */
-  publishers: Grantee[];
-  triggers: EventBusTrigger[];
+  readonly publishers: readonly Grantee[];
+  readonly triggers: readonly EventBusTrigger[];
   /** Full path `projects/P/topics/T` of the dead-letter topic (it may live in another project). */
-  deadLetterTopic: pulumi.Input<string>;
+  readonly deadLetterTopic: pulumi.Input<string>;
   /** 5..100 (Pub/Sub's bounds). */
-  maxDeliveryAttempts: number;
-  retry: { minimumBackoff: pulumi.Input<string>; maximumBackoff: pulumi.Input<string> };
+  readonly maxDeliveryAttempts: number;
+  readonly retry: { minimumBackoff: pulumi.Input<string>; maximumBackoff: pulumi.Input<string> };
   /** Pub/Sub ordering keys per HubSpot object: a new subscription name (and a handover) when changed. */
-  messageOrdering: boolean;
+  readonly messageOrdering: boolean;
   /** How long Pub/Sub waits for the dispatcher's answer, 10..600: longer than one integration execution. */
-  ackDeadlineSeconds: number;
+  readonly ackDeadlineSeconds: number;
   /** The Pub/Sub service agent member: subscriber on each subscription so it can forward to the dead letter. */
-  pubsubServiceAgent: pulumi.Input<string>;
+  readonly pubsubServiceAgent: pulumi.Input<string>;
 }
 
 /** Where the subscriptions push: known only once the dispatcher exists, so given to `addSubscriptions`. */
 export interface EventBusPush {
   /** The dispatcher's `/pubsub/push`. */
-  pushEndpoint: pulumi.Input<string>;
+  readonly pushEndpoint: pulumi.Input<string>;
   /** OIDC audience the dispatcher checks: its URL. */
-  pushAudience: pulumi.Input<string>;
+  readonly pushAudience: pulumi.Input<string>;
   /** The push identity whose OIDC token Pub/Sub attaches. */
-  pushServiceAccountEmail: pulumi.Input<string>;
+  readonly pushServiceAccountEmail: pulumi.Input<string>;
 }
 
 /** A trigger subscription's filter and name, as the subscription and the dispatcher's routes must both see them. */

@@ -10,10 +10,10 @@ import { DeadLetterQueue } from "./dead-letter";
 import { DEFAULTS, resolveArgs } from "./defaults";
 import { EventBus } from "./event-bus";
 import { TriggerIdentity } from "./identity";
-import { ListenerService } from "./listener-service";
 import { deterministicRunUrl, resourceNames, SUFFIX_BYTES } from "./naming";
 import { PrivateServiceConnect } from "./private-service-connect";
 import { RuntimeImage } from "./runtime-image";
+import { RuntimeServices } from "./runtime-services";
 import { HubSpotRegistration, subscriptionsFromTriggers } from "./hubspot";
 import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
@@ -85,7 +85,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly secretStore: TriggerSecrets;
   readonly deadLetter: DeadLetterQueue;
   readonly eventBus: EventBus;
-  readonly services: ListenerService;
+  /** The listener and dispatcher Cloud Run services. */
+  readonly services: RuntimeServices;
   /** The image both services run: built and pushed by the stack, or a reference (with a cross-project pull grant). */
   readonly runtimeImage: RuntimeImage;
   readonly privateServiceConnect?: PrivateServiceConnect;
@@ -143,7 +144,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       },
       after(API.iam, API.cloudresourcemanager, API.pubsub),
     );
-    const { listener, trigger, push } = this.identity;
+    const { listener, dispatcher, push } = this.identity;
 
     this.secretStore = new TriggerSecrets(
       `${name}-secrets`,
@@ -160,7 +161,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         accessToken: args.accessToken && {
           source: args.accessToken,
           secretId: names.secrets.accessToken,
-          accessor: trigger.member,
+          accessor: dispatcher.member,
         },
       },
       after(API.secretmanager),
@@ -178,7 +179,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         publishers: [
           { key: "pubsub-agent", member: pubsubAgent },
           { key: "listener", member: listener.member },
-          { key: "trigger", member: trigger.member },
+          { key: "trigger", member: dispatcher.member },
         ],
       },
       after(API.pubsub),
@@ -193,7 +194,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     const publicUrl = pulumi.interpolate`${listenerUrl}${WEBHOOK_PATH}`;
     const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
-    const dispatcher = dispatcherSizing(args.scaling, args.integration.concurrentExecutions);
+    const dispatcherSize = dispatcherSizing(args.scaling, args.integration.concurrentExecutions);
     for (const warning of capacityWarnings({
       expectedPortals: args.expectedPortals,
       maxConcurrentRequests: args.registration?.maxConcurrentRequests ?? DEFAULTS.registration.maxConcurrentRequests,
@@ -241,7 +242,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     );
     const pull = this.runtimeImage.pullDependencies;
 
-    this.services = new ListenerService(
+    this.services = new RuntimeServices(
       `${name}-services`,
       {
         ...labelArgs,
@@ -272,8 +273,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         },
         dispatcher: {
           serviceName: names.services.dispatcher,
-          serviceAccountEmail: trigger.email,
-          scaling: dispatcher.scaling,
+          serviceAccountEmail: dispatcher.email,
+          scaling: dispatcherSize.scaling,
           timeoutSeconds: ackDeadlineSeconds,
           dependsOn: [...present([secrets.accessToken?.access]), ...pull],
           env: dispatcherEnv({
@@ -290,7 +291,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             integrationProject: project,
             integrationLocation: args.integration.location,
             executionTimeoutSeconds,
-            maxConcurrentExecutions: args.maxConcurrentExecutions ?? dispatcher.maxConcurrentExecutions,
+            maxConcurrentExecutions: args.maxConcurrentExecutions ?? dispatcherSize.maxConcurrentExecutions,
             accessToken: secrets.accessToken,
             enrichment: args.enrichment,
           }),
@@ -336,8 +337,9 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     this.eventsTopic = this.eventBus.topic.id;
     this.deadLetterTopic = deadLetterTopic;
     this.deadLetterSubscription = this.deadLetter.subscription.id;
+    // Keyed as the seed names the accounts: the dispatcher's is the trigger's service account.
     this.serviceAccounts = pulumi
-      .all([listener.email, trigger.email, push.email])
+      .all([listener.email, dispatcher.email, push.email])
       .apply(([l, t, p]) => ({ listener: l, trigger: t, push: p }));
     this.dispatcherUrl = dispatcherUri;
     this.secrets = pulumi

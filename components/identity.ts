@@ -4,36 +4,40 @@ import { ACCOUNT_ROLES } from "../contract/roles";
 
 /** A member granted a role on one resource; `key` names the binding resource so reordering rebinds nobody. */
 export interface Grantee {
-  key: string;
-  member: pulumi.Input<string>;
+  readonly key: string;
+  readonly member: pulumi.Input<string>;
 }
 
 /** The machine-readable role in each account's `description`, read by the policy pack. */
 export { ACCOUNT_ROLES } from "../contract/roles";
 
 export interface TriggerIdentityArgs {
-  project: pulumi.Input<string>;
+  readonly project: pulumi.Input<string>;
   /** Service account ids (6-30 characters), from `resourceNames`. */
-  accountIds: pulumi.Input<{ listener: string; trigger: string; push: string }>;
+  readonly accountIds: pulumi.Input<{ listener: string; trigger: string; push: string }>;
   /** Members granted roles/connectors.admin on the project (seed: "Administrateur des connecteurs"). */
-  admins: readonly string[];
+  readonly admins: readonly string[];
   /**
    * The Pub/Sub service agent (`serviceAccount:service-<number>@gcp-sa-pubsub.iam.gserviceaccount.com`): it mints
    * the push OIDC tokens, so it gets serviceAccountTokenCreator on the push account only.
    */
-  pubsubServiceAgent: pulumi.Input<string>;
+  readonly pubsubServiceAgent: pulumi.Input<string>;
   /** Human-readable prefix of the display names, e.g. the connection name. */
-  displayPrefix: pulumi.Input<string>;
+  readonly displayPrefix: pulumi.Input<string>;
 }
 
 /**
- * The three service accounts of a trigger and their project-level roles: the listener (publishes events), the
- * trigger account (runs the dispatcher, executes integrations) and the push identity (Pub/Sub -> dispatcher).
+ * The three service accounts of a trigger and their project-level roles, named by what runs as them: the listener
+ * (publishes events), the dispatcher (executes integrations) and the push identity (Pub/Sub -> dispatcher).
  * Roles on narrower resources (topics, secrets, services) are bound by the components that own those resources.
  */
 export class TriggerIdentity extends pulumi.ComponentResource {
   readonly listener: gcp.serviceaccount.Account;
-  readonly trigger: gcp.serviceaccount.Account;
+  /**
+   * Runs the dispatcher and holds the integration invoker role: the seed's "trigger's service account" (compte de
+   * service du déclencheur). Its logical name, account id, role marker and stack output keep the seed's "trigger".
+   */
+  readonly dispatcher: gcp.serviceaccount.Account;
   readonly push: gcp.serviceaccount.Account;
 
   constructor(name: string, args: TriggerIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -51,13 +55,13 @@ export class TriggerIdentity extends pulumi.ComponentResource {
         { parent: this },
       );
     this.listener = account("listener", "listener (receives webhooks)");
-    this.trigger = account("trigger", "trigger (executes integrations)");
+    this.dispatcher = account("trigger", "trigger (executes integrations)");
     this.push = account("push", "push identity (Pub/Sub to dispatcher)");
 
     // Application Integration has no IAM resource narrower than the project.
     new gcp.projects.IAMMember(
       `${name}-trigger-integration-invoker`,
-      { project: args.project, role: "roles/integrations.integrationInvoker", member: this.trigger.member },
+      { project: args.project, role: "roles/integrations.integrationInvoker", member: this.dispatcher.member },
       { parent: this },
     );
     // Named by member, not position: reordering the list must not rebind anyone.
@@ -80,7 +84,7 @@ export class TriggerIdentity extends pulumi.ComponentResource {
 
     this.registerOutputs({
       listenerEmail: this.listener.email,
-      triggerEmail: this.trigger.email,
+      triggerEmail: this.dispatcher.email,
       pushEmail: this.push.email,
     });
   }

@@ -1,6 +1,23 @@
 // The component library: what users import to build a HubSpot trigger on Google Cloud in their own program.
 export { HubSpotTrigger, PUSH_PATH, WEBHOOK_PATH } from "./hubspot-trigger";
-export type { HubSpotTriggerArgs, SecretOutput, TriggerOutput } from "./hubspot-trigger";
+export type { SecretOutput, TriggerOutput } from "./hubspot-trigger";
+export type {
+  DeadLetterArgs,
+  EnrichmentArgs,
+  ExistingSecretArgs,
+  HubSpotTriggerArgs,
+  ImageBuildArgs,
+  IntegrationArgs,
+  PrivateServiceConnectSettings,
+  PscConsumerArgs,
+  RegistrationArgs,
+  RetryArgs,
+  ScalingArgs,
+  SecretArgs,
+  SignatureArgs,
+  TriggerArgs,
+} from "./args";
+export { DEFAULTS } from "./defaults";
 export { TriggerIdentity, ACCOUNT_ROLES } from "./identity";
 export type { Grantee, TriggerIdentityArgs } from "./identity";
 export { TriggerSecrets } from "./secrets";
@@ -9,8 +26,8 @@ export { DeadLetterQueue } from "./dead-letter";
 export type { DeadLetterQueueArgs } from "./dead-letter";
 export { EventBus } from "./event-bus";
 export type { EventBusArgs, EventBusTrigger } from "./event-bus";
-export { ListenerService } from "./listener-service";
-export type { ListenerServiceArgs, RuntimeServiceArgs } from "./listener-service";
+export { RuntimeServices } from "./runtime-services";
+export type { RuntimeServiceArgs, RuntimeServicesArgs } from "./runtime-services";
 export { PrivateServiceConnect } from "./private-service-connect";
 export type { PrivateServiceConnectArgs } from "./private-service-connect";
 export { stackOutputs, STACK_OUTPUT_NAMES } from "./outputs";

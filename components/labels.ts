@@ -7,9 +7,9 @@ export type { ComponentLabel } from "../contract/labels";
 /** What every component takes to label its resources. */
 export interface LabelArgs {
   /** Value of the `env` label (sanitized into a valid label value here). */
-  environment: pulumi.Input<string>;
+  readonly environment: pulumi.Input<string>;
   /** The user's labels; `app`, `env` and `component` are always set by us and win over these. */
-  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 const RESERVED_KEYS: readonly string[] = RESERVED_LABEL_KEYS;

@@ -5,30 +5,30 @@ import { LabelArgs, resourceLabels } from "./labels";
 
 /** Names of the compute resources, from `resourceNames(...).psc`. */
 export interface PscNames {
-  neg: string;
-  backendService: string;
-  urlMap: string;
-  targetProxy: string;
-  forwardingRule: string;
-  proxySubnet: string;
-  ilbSubnet: string;
-  natSubnet: string;
-  serviceAttachment: string;
+  readonly neg: string;
+  readonly backendService: string;
+  readonly urlMap: string;
+  readonly targetProxy: string;
+  readonly forwardingRule: string;
+  readonly proxySubnet: string;
+  readonly ilbSubnet: string;
+  readonly natSubnet: string;
+  readonly serviceAttachment: string;
 }
 
 export interface PrivateServiceConnectArgs extends LabelArgs {
-  project: pulumi.Input<string>;
-  region: pulumi.Input<string>;
+  readonly project: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
   /** VPC network (name or self link) that hosts the internal load balancer. */
-  network: pulumi.Input<string>;
+  readonly network: pulumi.Input<string>;
   /** The Cloud Run service published (the listener), same region. */
-  cloudRunService: pulumi.Input<string>;
-  names: pulumi.Input<PscNames>;
-  natSubnetCidr: pulumi.Input<string>;
-  proxySubnetCidr: pulumi.Input<string>;
-  ilbSubnetCidr: pulumi.Input<string>;
+  readonly cloudRunService: pulumi.Input<string>;
+  readonly names: pulumi.Input<PscNames>;
+  readonly natSubnetCidr: pulumi.Input<string>;
+  readonly proxySubnetCidr: pulumi.Input<string>;
+  readonly ilbSubnetCidr: pulumi.Input<string>;
   /** Projects allowed to connect (ACCEPT_MANUAL); empty means nobody until one is added. */
-  consumerAcceptList: readonly PscConsumer[];
+  readonly consumerAcceptList: readonly PscConsumer[];
 }
 
 /**

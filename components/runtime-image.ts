@@ -21,9 +21,9 @@ const PACKAGE_ROOT = path.resolve(__dirname, "..");
 
 /** Where an Artifact Registry Docker image lives: `LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE[:tag][@digest]`. */
 export interface ArtifactRegistryImage {
-  location: string;
-  project: string;
-  repository: string;
+  readonly location: string;
+  readonly project: string;
+  readonly repository: string;
 }
 
 /**
@@ -48,13 +48,13 @@ export function cloudRunServiceAgent(projectNumber: string): string {
 
 export interface RuntimeImageBuild {
   /** Id of the Artifact Registry repository the stack creates (in `region`). */
-  repository: string;
+  readonly repository: string;
   /** Tag pushed with each build; default "latest". */
-  tag?: string;
+  readonly tag?: string;
   /** Build context; default this package's root (runtime/Dockerfile copies from it). */
-  context?: string;
+  readonly context?: string;
   /** Default `<context>/runtime/Dockerfile`. */
-  dockerfile?: string;
+  readonly dockerfile?: string;
 }
 
 export interface RuntimeImageArgs extends LabelArgs {
@@ -63,17 +63,17 @@ export interface RuntimeImageArgs extends LabelArgs {
    * plain string that cannot be decided before deploying, so an Artifact Registry image gets the grant (harmless
    * in the same project, where Google already lets Cloud Run pull).
    */
-  project: pulumi.Input<string>;
+  readonly project: pulumi.Input<string>;
   /** Number of `project`: names its Cloud Run service agent. */
-  projectNumber: pulumi.Input<string>;
-  region: pulumi.Input<string>;
+  readonly projectNumber: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
   /**
    * An image someone else built and pushed. Exactly one of `reference` and `build`. Only a plain string is read for
    * its Artifact Registry repository: with an Output, grant Cloud Run's pull access yourself if it is elsewhere.
    */
-  reference?: pulumi.Input<string>;
+  readonly reference?: pulumi.Input<string>;
   /** Build runtime/Dockerfile and push it to a repository this component creates. */
-  build?: RuntimeImageBuild;
+  readonly build?: RuntimeImageBuild;
 }
 
 /**

@@ -13,33 +13,33 @@ export type SecretSource =
 /** Which secret, as Cloud Run's `secretKeyRef` and the outputs name it. Never the value. */
 export interface SecretReference {
   /** `secretKeyRef.secret`: the secret id in this project, or `projects/P/secrets/S` in another one. */
-  secret: pulumi.Output<string>;
+  readonly secret: pulumi.Output<string>;
   /** The pinned version ("1", "2", ... or "latest" when an existing secret is referenced that way). */
-  version: pulumi.Output<string>;
+  readonly version: pulumi.Output<string>;
   /** Full resource path `projects/P/secrets/S`. */
-  path: pulumi.Output<string>;
+  readonly path: pulumi.Output<string>;
   /** The accessor binding: Cloud Run checks secret access when it deploys a revision, so services wait for it. */
-  access: gcp.secretmanager.SecretIamMember;
+  readonly access: gcp.secretmanager.SecretIamMember;
 }
 
 export interface SecretSpec {
-  source: SecretSource;
+  readonly source: SecretSource;
   /** Secret id to create when the source is managed (from `resourceNames`). */
-  secretId: pulumi.Input<string>;
+  readonly secretId: pulumi.Input<string>;
   /** The one member that may read it (`serviceAccount:...`). */
-  accessor: pulumi.Input<string>;
+  readonly accessor: pulumi.Input<string>;
 }
 
 export interface TriggerSecretsArgs extends LabelArgs {
-  project: pulumi.Input<string>;
+  readonly project: pulumi.Input<string>;
   /** Seed: "Code secret du client": the signature key, read by the listener. */
-  clientSecret: SecretSpec;
+  readonly clientSecret: SecretSpec;
   /** The client secret still accepted during a rotation, read by the listener. */
-  previousClientSecret?: SecretSpec;
+  readonly previousClientSecret?: SecretSpec;
   /** Seed: "Jeton d'accès à l'application privée", read by the dispatcher for enrichment. */
-  accessToken?: SecretSpec;
+  readonly accessToken?: SecretSpec;
   /** Regions for user-managed replication; automatic replication when absent or empty. */
-  replicaLocations?: readonly string[];
+  readonly replicaLocations?: readonly string[];
 }
 
 const SECRET_ID = /^[a-zA-Z0-9_-]{1,255}$/;

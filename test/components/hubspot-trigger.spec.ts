@@ -315,10 +315,17 @@ describe("HubSpotTrigger", () => {
       "hubspot-trigger:secrets:TriggerSecrets",
       "hubspot-trigger:deadletter:DeadLetterQueue",
       "hubspot-trigger:eventbus:EventBus",
-      "hubspot-trigger:listener:ListenerService",
+      "hubspot-trigger:runtime:RuntimeServices",
     ]) {
       assert.equal(seen.find((s) => s.type === type)?.opts.parent, root.resource, type);
     }
+  });
+
+  it("keeps the URNs of stacks deployed when the services' component was typed ListenerService", () => {
+    const services = seen.find((s) => s.type === "hubspot-trigger:runtime:RuntimeServices");
+    assert.ok(services, "the listener and dispatcher live in one RuntimeServices component");
+    assert.deepEqual(services.opts.aliases, [{ type: "hubspot-trigger:listener:ListenerService" }]);
+    assert.equal(services.name, "hs-services", "same logical name, so the alias alone carries the URN over");
   });
 
   it("exposes the outputs contract: the webhook URL on the listener's deterministic URL, no PSC when off", async () => {

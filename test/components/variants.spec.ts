@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { DeadLetterQueue } from "../../components/dead-letter";
 import { EventBus } from "../../components/event-bus";
 import { HubSpotTrigger } from "../../components/hubspot-trigger";
-import { ListenerService } from "../../components/listener-service";
+import { RuntimeServices } from "../../components/runtime-services";
 import { PrivateServiceConnect } from "../../components/private-service-connect";
 import { dispatcherEnv } from "../../components/runtime-env";
 import { parseExistingSecret } from "../../components/secrets";
@@ -167,7 +167,7 @@ describe("component input checks", () => {
     };
     assert.throws(
       () =>
-        new ListenerService("svc", {
+        new RuntimeServices("svc", {
           environment: "t",
           project: "p",
           region: "europe-west1",
@@ -292,7 +292,7 @@ describe("HubSpotTrigger registration wiring", () => {
   it("registers nothing without a registration argument", async () => {
     const component = new HubSpotTrigger("hs", triggerArgs());
     await resolve(component.webhookUrl); // every registration of the tree has reached the mocks by then
-    assert.ok(mocks.ofType("hubspot-trigger:listener:ListenerService").length > 0);
+    assert.ok(mocks.ofType("hubspot-trigger:runtime:RuntimeServices").length > 0);
     assert.equal(component.registrationStatus, undefined);
     assert.equal(mocks.ofType("hubspot-trigger:hubspot:HubSpotRegistration").length, 0);
   });

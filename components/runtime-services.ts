@@ -11,30 +11,30 @@ export const CONTAINER_PORT = 8080;
 
 /** One Cloud Run service of the runtime (both roles run the same image). */
 export interface RuntimeServiceArgs {
-  serviceName: pulumi.Input<string>;
+  readonly serviceName: pulumi.Input<string>;
   /** Email of the account the service runs as. */
-  serviceAccountEmail: pulumi.Input<string>;
-  scaling: ScalingConfig;
-  env: RuntimeEnv;
+  readonly serviceAccountEmail: pulumi.Input<string>;
+  readonly scaling: ScalingConfig;
+  readonly env: RuntimeEnv;
   /** Request timeout, seconds. */
-  timeoutSeconds: number;
+  readonly timeoutSeconds: number;
   /** Resources the revision needs first: the secret accessor bindings (Cloud Run checks access on deploy). */
-  dependsOn?: pulumi.Resource[];
+  readonly dependsOn?: pulumi.Resource[];
 }
 
-export interface ListenerServiceArgs extends LabelArgs {
-  project: pulumi.Input<string>;
-  region: pulumi.Input<string>;
+export interface RuntimeServicesArgs extends LabelArgs {
+  readonly project: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
   /** Container image of `runtime/` (both roles). */
-  image: pulumi.Input<string>;
+  readonly image: pulumi.Input<string>;
   /** Public: HubSpot cannot authenticate with IAM, so the signature check is the gate. */
-  listener: RuntimeServiceArgs;
+  readonly listener: RuntimeServiceArgs;
   /** Private: internal ingress, invocable only by `dispatcherInvokers`. */
-  dispatcher: RuntimeServiceArgs;
+  readonly dispatcher: RuntimeServiceArgs;
   /** Members allowed to invoke the dispatcher: the push identity. */
-  dispatcherInvokers: Grantee[];
+  readonly dispatcherInvokers: readonly Grantee[];
   /** Cloud Run's own guard against `pulumi destroy` (the provider defaults to true; we take the config's value). */
-  deletionProtection: boolean;
+  readonly deletionProtection: boolean;
 }
 
 function container(image: pulumi.Input<string>, env: RuntimeEnv): gcp.types.input.cloudrunv2.ServiceTemplateContainer {
@@ -55,16 +55,29 @@ function container(image: pulumi.Input<string>, env: RuntimeEnv): gcp.types.inpu
   };
 }
 
+/** The type token of `RuntimeServices`. */
+export const RUNTIME_SERVICES_TYPE = "hubspot-trigger:runtime:RuntimeServices";
+/** Its token when it was named after the listener alone: the alias keeps the URNs of stacks deployed under it. */
+export const RUNTIME_SERVICES_PREVIOUS_TYPE = "hubspot-trigger:listener:ListenerService";
+
 /**
- * The two Cloud Run services of the runtime: the public listener (webhooks in) and the private dispatcher (Pub/Sub
- * push in, integrations out), with their invoker bindings.
+ * The two Cloud Run services of the runtime, both from one image: the public listener (webhooks in) and the private
+ * dispatcher (Pub/Sub push in, integrations out), with their invoker bindings.
  */
-export class ListenerService extends pulumi.ComponentResource {
+export class RuntimeServices extends pulumi.ComponentResource {
   readonly listener: gcp.cloudrunv2.Service;
   readonly dispatcher: gcp.cloudrunv2.Service;
 
-  constructor(name: string, args: ListenerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hubspot-trigger:listener:ListenerService", name, {}, opts);
+  constructor(name: string, args: RuntimeServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(
+      RUNTIME_SERVICES_TYPE,
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [...(opts?.aliases ?? []), { type: RUNTIME_SERVICES_PREVIOUS_TYPE }],
+      },
+    );
     for (const [role, service] of [
       ["listener", args.listener],
       ["dispatcher", args.dispatcher],
