@@ -49,33 +49,17 @@ const BOUNDARIES = [
   },
 ];
 
-/**
- * Type-only imports of the stack config types by components, the one crossing that exists today: the components'
- * arguments are being given their own types (docs/components.md). Each entry is the file and the one specifier it may
- * keep until then.
- */
-const KNOWN_CROSSINGS = {
-  "components/hubspot-trigger.ts": "../infra/config-types",
-  "components/secrets.ts": "../infra/config-types",
-  "components/capacity.ts": "../infra/config-types",
-  "components/event-bus.ts": "../infra/config-types",
-  "components/private-service-connect.ts": "../infra/config-types",
-  "components/runtime-env.ts": "../infra/config-types",
-  "components/listener-service.ts": "../infra/config-types",
-};
-
 const MAX_DEPTH = 6;
 const SOURCES = "{ts,mts,cts,js,mjs,cjs}";
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `no-restricted-imports` patterns for a file `depth` folders below the root (1 = directly in the folder). */
-function patterns(boundary, depth, allowed = []) {
+function patterns(boundary, depth) {
   const root = `^(\\./)?(\\.\\./){${depth}}`;
-  const keep = allowed.map((specifier) => `(?!${escape(specifier)}$)`).join("");
   const result = [];
   if (boundary.forbidden) {
     result.push({
-      regex: `${keep}${root}(${boundary.forbidden.join("|")})(/|$)`,
+      regex: `${root}(${boundary.forbidden.join("|")})(/|$)`,
       message: `${boundary.folder}/ must not import ${boundary.forbidden.map((f) => `${f}/`).join(", ")}: ${boundary.why}.`,
     });
   }
@@ -110,14 +94,6 @@ function boundaryConfigs() {
         rules: { "no-restricted-imports": ["error", { patterns: patterns(boundary, depth) }] },
       });
     }
-  }
-  for (const [file, specifier] of Object.entries(KNOWN_CROSSINGS)) {
-    const boundary = BOUNDARIES.find((b) => file.startsWith(`${b.folder}/`));
-    const depth = file.split("/").length - 1;
-    configs.push({
-      files: [file],
-      rules: { "no-restricted-imports": ["error", { patterns: patterns(boundary, depth, [specifier]) }] },
-    });
   }
   return configs;
 }

@@ -121,10 +121,4 @@ describe("import boundaries (eslint.config.mjs)", function () {
     const code = 'import type { Output } from "@pulumi/pulumi";\nexport { naming } from "../../components/naming";\n';
     assert.equal((await boundaryErrors("runtime/dispatcher/index.ts", code)).length, 2);
   });
-
-  it("keeps a known crossing to the one specifier it names", async () => {
-    assert.deepEqual(await boundaryErrors("components/secrets.ts", 'import "../infra/config-types";\n'), []);
-    assert.equal((await boundaryErrors("components/secrets.ts", 'import "../infra/config";\n')).length, 1);
-    assert.equal((await boundaryErrors("components/naming.ts", 'import "../infra/config-types";\n')).length, 1);
-  });
 });
