@@ -7,10 +7,11 @@
  * Outbound: Application Integration runs at most 50 executions at once per project; the dispatchers together must not
  * ask for more, or the excess is refused with 429 and redelivered by Pub/Sub with backoff.
  */
+import { DEFAULT_CONCURRENT_EXECUTIONS } from "../contract/stack-config/sections";
 import type { ScalingConfig } from "./args";
 
 /** Application Integration's concurrent executions per project (its quota page; raisable on request). */
-export const INTEGRATION_CONCURRENT_EXECUTIONS = 50;
+export const INTEGRATION_CONCURRENT_EXECUTIONS = DEFAULT_CONCURRENT_EXECUTIONS;
 /** Cloud Run's default maximum instances per service before a quota increase. */
 export const CLOUD_RUN_DEFAULT_MAX_INSTANCES = 100;
 /** Executions one dispatcher instance runs at once: I/O-bound waiting on the integration, cheap on CPU. */

@@ -1,5 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import type { EventType } from "../contract/events";
+import {
+  DEAD_LETTER_DEFAULTS,
+  DEFAULT_CONNECTION_NAME,
+  PRIVATE_SERVICE_CONNECT_DEFAULTS,
+  REGISTRATION_DEFAULTS,
+  RETRY_DEFAULTS,
+  SCALING_DEFAULTS,
+  SIGNATURE_DEFAULTS,
+  STACK_CONFIG_FIELDS,
+} from "../contract/stack-config";
 import type {
   DeadLetterArgs,
   EnrichmentConfig,
@@ -15,34 +26,52 @@ import { INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
 import type { ApiVersion } from "./hubspot/types";
 import type { SecretSource } from "./secrets";
 
+/** The default the stack config's schema gives a scalar key (the schema is where the config documents it). */
+function schemaDefault(key: string): unknown {
+  const field = STACK_CONFIG_FIELDS[key];
+  if (field === undefined) throw new Error(`the stack config schema has no key ${key}`);
+  return z.parse(field, undefined);
+}
+
+function flagDefault(key: string): boolean {
+  const value = schemaDefault(key);
+  if (typeof value !== "boolean") throw new Error(`the stack config schema's ${key} defaults to no boolean`);
+  return value;
+}
+
+function countDefault(key: string): number {
+  const value = schemaDefault(key);
+  if (typeof value !== "number") throw new Error(`the stack config schema's ${key} defaults to no number`);
+  return value;
+}
+
 /**
- * Every default of `HubSpotTrigger`, written once: the component applies them in `resolveArgs`, so a program passes
- * only what differs. The stack config documents the same values for `Pulumi.<stack>.yaml`.
+ * Every default of `HubSpotTrigger`: the component applies them in `resolveArgs`, so a program passes only what
+ * differs. Taken from the stack config's schema (contract/stack-config), so a value in `Pulumi.<stack>.yaml` left
+ * out and an argument left out mean the same; only what the config does not carry is written here.
  */
 export const DEFAULTS = {
-  connectionName: "hubspot",
+  connectionName: DEFAULT_CONNECTION_NAME,
   /** Seed's connection-node defaults. */
-  scaling: { minInstances: 2, maxInstances: 50, concurrency: 80 },
-  deadLetter: { maxDeliveryAttempts: 10, retentionDays: 7 },
-  retry: { minimumBackoff: "10s", maximumBackoff: "600s" },
-  messageOrdering: false,
-  expectedPortals: 1,
-  dedupWindowSeconds: 600,
-  /** Outside 10.128.0.0/9, so they do not collide with the subnets of an auto-mode VPC. */
-  privateServiceConnect: {
-    enabled: false,
-    network: "default",
-    natSubnetCidr: "10.100.0.0/28",
-    proxySubnetCidr: "10.100.64.0/23",
-    ilbSubnetCidr: "10.100.1.0/28",
-  },
-  signature: { allowLegacy: false, maxSkewSeconds: 300 },
-  deletionProtection: false,
-  enableApis: true,
+  scaling: SCALING_DEFAULTS,
+  deadLetter: DEAD_LETTER_DEFAULTS,
+  retry: RETRY_DEFAULTS,
+  messageOrdering: flagDefault("messageOrdering"),
+  expectedPortals: countDefault("expectedPortals"),
+  dedupWindowSeconds: countDefault("dedupWindowSeconds"),
+  /** Outside 10.128.0.0/9, so they do not collide with the subnets of an auto-mode VPC; no consumer accepted. */
+  privateServiceConnect: PRIVATE_SERVICE_CONNECT_DEFAULTS,
+  signature: SIGNATURE_DEFAULTS,
+  deletionProtection: flagDefault("deletionProtection"),
+  enableApis: flagDefault("enableApis"),
   integrationConcurrentExecutions: INTEGRATION_CONCURRENT_EXECUTIONS,
   executionTimeoutSeconds: 120,
   existingSecretVersion: "latest",
-  registration: { maxConcurrentRequests: 10, retainOnDelete: false, apiVersion: "v3" as ApiVersion },
+  registration: {
+    maxConcurrentRequests: REGISTRATION_DEFAULTS.maxConcurrentRequests,
+    retainOnDelete: REGISTRATION_DEFAULTS.retainOnDelete,
+    apiVersion: REGISTRATION_DEFAULTS.apiVersion as ApiVersion,
+  },
 } as const;
 
 /** A trigger with its integration and trigger id decided. */
@@ -158,7 +187,6 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
     dedupWindowSeconds: args.dedupWindowSeconds ?? DEFAULTS.dedupWindowSeconds,
     privateServiceConnect: {
       ...DEFAULTS.privateServiceConnect,
-      consumerAcceptList: [],
       ...given(args.privateServiceConnect),
     },
     clientSecret: resolveSecret(args.clientSecret),
