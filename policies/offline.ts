@@ -18,6 +18,7 @@ import type {
 } from "@pulumi/policy";
 import { isStackRule, type Rule } from "./lib/rule";
 import { rules as packRules } from "./rules";
+import { specialResourceSig, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** One resource of the plan, as `npm run plan` records it. */
 export interface PlannedResource {
@@ -57,11 +58,11 @@ export interface EvaluateOptions {
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-// Pulumi's wire markers (@pulumi/pulumi runtime/rpc): a property holding {[SIG]: SECRET_SIG, value} is a secret,
+// Pulumi's wire markers, as the SDK exports them: a property holding {[SIG]: SECRET_SIG, value} is a secret,
 // {[SIG]: RESOURCE_SIG, urn, id} a resource reference.
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG = specialSigKey;
+const SECRET_SIG = specialSecretSig;
+const RESOURCE_SIG = specialResourceSig;
 
 /** Thrown by `notApplicable`, like the SDK's own (unexported) NotApplicableError. */
 class NotApplicable extends Error {}

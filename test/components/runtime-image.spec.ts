@@ -10,6 +10,7 @@ import {
 } from "../../components/runtime-image";
 import { mocks } from "../support/setup";
 import { build, PROJECT, recorded, resolve, triggerArgs, type Seen } from "./support";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 const ROOT = path.resolve(__dirname, "../..");
 const REPOSITORY = "gcp:artifactregistry/repository:Repository";
@@ -29,7 +30,7 @@ function dependsOn(seen: Seen[], name: string): unknown[] {
 }
 
 /** Pulumi's wire form of a secret value: an object tagged with this signature key and value. */
-const SECRET_SIG = ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"] as const;
+const SECRET_SIG = [specialSigKey, specialSecretSig] as const;
 
 function isSecret(value: unknown): boolean {
   return (

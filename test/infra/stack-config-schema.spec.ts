@@ -1,8 +1,6 @@
 import { strict as assert } from "node:assert";
-import { INTEGRATION_CONCURRENT_EXECUTIONS } from "../../components/capacity";
 import {
   DEAD_LETTER_DEFAULTS,
-  DEFAULT_CONCURRENT_EXECUTIONS,
   PRIVATE_SERVICE_CONNECT_DEFAULTS,
   SCALING_DEFAULTS,
   SECRET_KEYS,
@@ -20,10 +18,6 @@ describe("contract/stack-config schema", () => {
     assert.deepEqual(DEAD_LETTER_DEFAULTS, { maxDeliveryAttempts: 10, retentionDays: 7 });
     assert.equal(PRIVATE_SERVICE_CONNECT_DEFAULTS.proxySubnetCidr, "10.100.64.0/23");
     assert.deepEqual(scalingSchema.parse({ maxInstances: "7" }), { minInstances: 2, maxInstances: 7, concurrency: 80 });
-  });
-
-  it("agrees with the capacity model on Application Integration's default quota", () => {
-    assert.equal(DEFAULT_CONCURRENT_EXECUTIONS, INTEGRATION_CONCURRENT_EXECUTIONS);
   });
 
   it("reads only the four plain string keys as text and keeps the secret keys out of the schema", () => {

@@ -40,7 +40,7 @@ const CASES: Case[] = [
   {
     file: "runtime/main.ts",
     forbidden: ["../components/naming", "@pulumi/pulumi"],
-    allowed: ["../contract/events", "./shared/env"],
+    allowed: ["../contract/events", "./shared/log"],
   },
   {
     file: "components/hubspot/registration.ts",
@@ -75,7 +75,7 @@ const CASES: Case[] = [
     allowed: ["./rules", "@pulumi/policy"],
   },
   {
-    file: "infra/config/triggers.ts",
+    file: "infra/config/validate.ts",
     forbidden: [
       "../../runtime/shared/log",
       "../../policies/offline",
@@ -92,7 +92,7 @@ const CASES: Case[] = [
   {
     file: "scripts/lib/preflight/apis.ts",
     forbidden: ["../../../test/support/setup"],
-    allowed: ["../../../testing/sample-events", "../../../infra/config/keys", "../command-line"],
+    allowed: ["../../../testing/sample-events", "../../../contract/stack-config", "../command-line"],
   },
 ];
 

@@ -5,6 +5,7 @@
 import { computedOutputs } from "../../../scripts/lib/offline-plan/mocks";
 import type { PlannedResource } from "../../../policies/offline";
 import { PROJECT, planned } from "./harness";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 export interface ResourceInputs {
   type: string;
@@ -24,7 +25,7 @@ export const MEMBERS = {
 };
 
 const labels = (component: string) => ({ app: "hubspot-trigger", env: "prod", team: "crm", component });
-const SECRET_WIRE = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+const SECRET_WIRE = { [specialSigKey]: specialSecretSig };
 export const wireSecret = (value: string) => ({ ...SECRET_WIRE, value });
 
 export const LISTENER_URL = String(
