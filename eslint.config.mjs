@@ -30,7 +30,7 @@ const BOUNDARIES = [
   {
     folder: "policies",
     leaves: true,
-    why: "`pulumi policy publish` ships policies/ alone (docs/policy-pack.md); the contract reaches it as the generated policies/lib/contract/",
+    why: "`pulumi policy publish` ships policies/ alone (docs/policy-pack.md); the contract reaches it as the generated policies/vendor/contract/",
   },
   {
     folder: "infra",

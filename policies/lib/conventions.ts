@@ -3,7 +3,7 @@
  * (checked against @pulumi/gcp 9.37 by test/policies/conventions.spec.ts), the label-taking types, the members and
  * agents IAM rules single out, and the stack config keys violations name. What the rest of the package shares with the
  * pack (event types, names, labels, service account roles, HTTP paths) is contract/, read through the generated copy
- * in ./contract.
+ * in ../vendor/contract.
  */
 export const TYPES = {
   serviceAccount: "gcp:serviceaccount/account:Account",

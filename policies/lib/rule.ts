@@ -7,7 +7,7 @@ import type {
   Severity,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { ACCOUNT_ROLES, type AccountRole } from "./contract";
+import { ACCOUNT_ROLES, type AccountRole } from "../vendor/contract";
 import { TYPES } from "./conventions";
 import { readString, readStringMap, type Unknown, UNKNOWN } from "./values";
 

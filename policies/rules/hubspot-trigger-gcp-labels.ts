@@ -1,4 +1,4 @@
-import { APP_LABEL, COMPONENT_LABELS } from "../lib/contract";
+import { APP_LABEL, COMPONENT_LABELS } from "../vendor/contract";
 import { configKey, LABELLED_TYPES } from "../lib/conventions";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readStringMap } from "../lib/values";

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, isEventType } from "../lib/contract";
+import { EVENT_TYPES, isEventType } from "../vendor/contract";
 import { configKey, TYPES } from "../lib/conventions";
 import { dispatcherTriggers } from "../lib/dispatcher-triggers";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";

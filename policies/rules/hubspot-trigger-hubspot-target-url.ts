@@ -1,4 +1,4 @@
-import { HTTP_PATHS } from "../lib/contract";
+import { HTTP_PATHS } from "../vendor/contract";
 import { TYPES } from "../lib/conventions";
 import { envVar } from "../lib/cloud-run";
 import { servicesOf, type StackRule } from "../lib/rule";

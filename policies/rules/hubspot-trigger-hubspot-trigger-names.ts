@@ -1,4 +1,4 @@
-import { RESOURCE_NAME_RULE, resourceNameProblems } from "../lib/contract";
+import { RESOURCE_NAME_RULE, resourceNameProblems } from "../vendor/contract";
 import { configKey, TYPES } from "../lib/conventions";
 import { dispatcherTriggers } from "../lib/dispatcher-triggers";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";

@@ -1,6 +1,6 @@
 /**
  * The policy pack's copy of the contract. `pulumi policy publish` ships policies/ alone, so the pack cannot import
- * contract/; it imports policies/lib/contract/, written here from contract/ byte for byte under a header, and the
+ * contract/; it imports policies/vendor/contract/, written here from contract/ byte for byte under a header, and the
  * staleness test (test/scripts/generated.spec.ts) fails when the two drift apart.
  */
 import { readFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import * as ts from "typescript";
 import type { GeneratedFile, Generator } from "./index";
 
 const ROOT = path.resolve(__dirname, "../..");
-export const TARGET = "policies/lib/contract";
+export const TARGET = "policies/vendor/contract";
 
 /**
  * The contract modules the rules read. The runtime env modules (contract/runtime-env*) stay out: they need zod, which

@@ -62,10 +62,10 @@ const CASES: Case[] = [
   {
     file: "policies/rules/hubspot-trigger-gcp-labels.ts",
     forbidden: ["../../contract/labels", "../../components/labels", "../../infra/config-types"],
-    allowed: ["../lib/conventions", "../lib/contract/labels", "./hubspot-trigger-gcp-labels", "@pulumi/policy"],
+    allowed: ["../lib/conventions", "../vendor/contract/labels", "./hubspot-trigger-gcp-labels", "@pulumi/policy"],
   },
   {
-    file: "policies/lib/contract/events.ts",
+    file: "policies/vendor/contract/events.ts",
     forbidden: ["../../../contract/events"],
     allowed: ["./names", "../conventions"],
   },

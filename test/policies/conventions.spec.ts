@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { artifactregistry, cloudrunv2, compute, projects, pubsub, secretmanager, serviceaccount } from "@pulumi/gcp";
 import { LABELLED_TYPES, TYPES } from "../../policies/lib/conventions";
-import { resourceNameProblems } from "../../policies/lib/contract";
+import { resourceNameProblems } from "../../policies/vendor/contract";
 import { IAM_TYPES } from "../../policies/lib/iam";
 
 const token = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;

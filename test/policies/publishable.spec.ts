@@ -81,13 +81,13 @@ describe("policy pack published alone and run as the Pulumi CLI runs it", functi
     const { stdout } = await run("npm", ["pack", "--dry-run", "--json"], { cwd: dir });
     const [tarball] = JSON.parse(stdout) as { files: { path: string }[] }[];
     const files = tarball.files.map((f) => f.path);
-    const sources = ["rules", "lib", "lib/contract"].flatMap((sub) =>
+    const sources = ["rules", "lib", "vendor/contract"].flatMap((sub) =>
       fs
         .readdirSync(path.join(POLICIES, sub), { withFileTypes: true })
         .filter((entry) => entry.isFile())
         .map((entry) => `${sub}/${entry.name}`),
     );
-    assert.ok(sources.includes("lib/contract/events.ts"), "the generated contract copy is among the sources");
+    assert.ok(sources.includes("vendor/contract/events.ts"), "the generated contract copy is among the sources");
     for (const file of ["PulumiPolicy.yaml", "package.json", "npm-shrinkwrap.json", "tsconfig.json", "index.ts"]) {
       assert.ok(files.includes(file), `the tarball holds ${file}`);
     }

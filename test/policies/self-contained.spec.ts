@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
-import * as contract from "../../policies/lib/contract";
+import * as contract from "../../policies/vendor/contract";
 import { CONTRACT_MODULES, TARGET } from "../../scripts/generate/policies-contract";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { RESOURCE_NAME_RULE } from "../../../policies/lib/contract";
+import { RESOURCE_NAME_RULE } from "../../../policies/vendor/contract";
 import { triggerNames } from "../../../policies/rules/hubspot-trigger-hubspot-trigger-names";
 import { messages } from "../support/harness";
 import { DISPATCHER_TRIGGERS, one } from "../support/stack";
