@@ -29,6 +29,17 @@ function parseStructured(text: string | undefined): unknown {
   }
 }
 
+/**
+ * The plain keys of an engine-style config map ("namespace:key" -> text) as the validator reads them: string keys as
+ * text, structured keys parsed. Offline tools that hold a stack file's map use it; the program reads the engine.
+ */
+export function rawValuesFromConfigMap(config: Record<string, string>): RawStackConfig["values"] {
+  const values: RawStackConfig["values"] = {};
+  for (const key of STRING_KEYS) values[key] = config[`${NAMESPACE}:${key}`];
+  for (const key of STRUCTURED_KEYS) values[key] = parseStructured(config[`${NAMESPACE}:${key}`]);
+  return values;
+}
+
 // The Google provider falls back to these when gcp:project / gcp:region are unset; the program must agree with it.
 const GCP_PROJECT_ENV = ["GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"];
 const GCP_REGION_ENV = ["GOOGLE_REGION", "GCLOUD_REGION", "CLOUDSDK_COMPUTE_REGION"];
@@ -40,9 +51,11 @@ function firstEnv(names: string[]): string | undefined {
 /** Reads the `hubspot-trigger:*`, `gcp:project` and `gcp:region` config of the running stack and validates it. */
 export function loadStackConfig(): StackConfig {
   const config = new pulumi.Config(NAMESPACE);
-  const raw: RawStackConfig = { values: {}, secrets: {}, unknownKeys: [] };
-  for (const key of STRING_KEYS) raw.values[key] = config.get(key);
-  for (const key of STRUCTURED_KEYS) raw.values[key] = parseStructured(config.get(key));
+  const raw: RawStackConfig = {
+    values: rawValuesFromConfigMap(pulumi.runtime.allConfig()),
+    secrets: {},
+    unknownKeys: [],
+  };
   for (const key of SECRET_KEYS) {
     // Presence first, without reading the value through Config.get (which would log a warning about a secret).
     if (!pulumi.runtime.getConfig(`${NAMESPACE}:${key}`)) continue;

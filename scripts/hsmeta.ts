@@ -12,9 +12,8 @@ import { hsmetaText, renderHsmeta } from "../components/hubspot/hsmeta";
 import { subscriptionsFromTriggers } from "../components/hubspot/subscriptions";
 import {
   NAMESPACE,
+  rawValuesFromConfigMap,
   SECRET_KEYS,
-  STRING_KEYS,
-  STRUCTURED_KEYS,
   validateStackConfig,
   type RawStackConfig,
 } from "../infra/config";
@@ -24,20 +23,9 @@ import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 const USAGE =
   "usage: npm run hsmeta -- --stack <stack> [--out FILE] [--target-url https://...] [--uid UID] [--config FILE]";
 
-function parseStructured(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** The stack file's engine-style config map as the validator reads it (same split as infra/config.ts). */
+/** The stack file's engine-style config map as the validator reads it. */
 function rawConfig(config: Record<string, string>): RawStackConfig {
-  const raw: RawStackConfig = { values: {}, secrets: {}, unknownKeys: [] };
-  for (const key of STRING_KEYS) raw.values[key] = config[`${NAMESPACE}:${key}`];
-  for (const key of STRUCTURED_KEYS) raw.values[key] = parseStructured(config[`${NAMESPACE}:${key}`]);
+  const raw: RawStackConfig = { values: rawValuesFromConfigMap(config), secrets: {}, unknownKeys: [] };
   for (const key of SECRET_KEYS) {
     const value = config[`${NAMESPACE}:${key}`];
     if (value) raw.secrets[key] = value;

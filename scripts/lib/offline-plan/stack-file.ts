@@ -17,7 +17,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { isPlainObject, SECRET_KEYS, STRING_KEYS, STRUCTURED_KEYS } from "../../../contract/stack-config";
+import { isPlainObject, SECRET_KEYS } from "../../../contract/stack-config";
+import { rawValuesFromConfigMap } from "../../../infra/config";
 import { ConfigValidationError, NAMESPACE } from "../../../infra/config/problems";
 import {
   mergeStackConfig,
@@ -26,7 +27,7 @@ import {
   type ProjectConfigType,
   type StackConfigValue,
 } from "./cli-config";
-import { validateStackConfig, type RawStackConfig } from "../../../infra/config/validate";
+import { validateStackConfig } from "../../../infra/config/validate";
 
 export interface StackFile {
   stack: string;
@@ -91,19 +92,11 @@ function clearTextSecrets(stackConfig: Map<string, StackConfigValue>): string[] 
  * reports missing is one the stack needs), so the offline plan and `pulumi up` can never disagree.
  */
 function neededSecrets(config: Record<string, string>): string[] {
-  const values: RawStackConfig["values"] = {};
-  for (const key of STRING_KEYS) values[key] = config[`${NAMESPACE}:${key}`];
-  for (const key of STRUCTURED_KEYS) {
-    const text = config[`${NAMESPACE}:${key}`];
-    if (text === undefined) continue;
-    try {
-      values[key] = JSON.parse(text);
-    } catch {
-      values[key] = text;
-    }
-  }
   try {
-    validateStackConfig({ values, secrets: {} }, { stack: "offline", project: config["gcp:project"] });
+    validateStackConfig(
+      { values: rawValuesFromConfigMap(config), secrets: {} },
+      { stack: "offline", project: config["gcp:project"] },
+    );
     return [];
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
