@@ -1,34 +1,14 @@
 // The library's short form (library-example.ts at the repository root) planned under Pulumi's mocks, in a child
 // process: the plan replaces Pulumi's process-wide mock runtime, which the other specs of this process use.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import * as path from "node:path";
-import { promisify } from "node:util";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-
-interface Resource {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-interface PlanJson {
-  resources: Resource[];
-  outputs: Record<string, unknown>;
-}
+import { planJson, type PlanJson, type PlannedResourceJson as Resource } from "../support/plan-json";
 
 describe("the library example at the repository root", function () {
   this.timeout(120_000);
   let plan: PlanJson;
 
   before(async () => {
-    const { stdout } = await promisify(execFile)(
-      TSX,
-      ["scripts/plan.ts", "--json", "--program", "library-example.ts"],
-      { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 },
-    );
-    plan = JSON.parse(stdout) as PlanJson;
+    plan = await planJson(["--program", "library-example.ts"]);
   });
 
   const ofType = (type: string): Resource[] => plan.resources.filter((r) => r.type === type);

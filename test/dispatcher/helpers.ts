@@ -1,6 +1,7 @@
 // Builders shared by the dispatcher specs: realistic payloads and push envelopes, and a POST helper.
 import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
 import type { DispatcherConfig, TriggerRoute } from "../../runtime/dispatcher/config";
+import { eventAttributes } from "../../runtime/listener/sinks/sink";
 
 export const PROJECT = "demo-project";
 export const FIXED_TOKEN = "ya29.test-access-token";
@@ -25,16 +26,8 @@ export function samplePayload(overrides: Partial<ConnectorEventPayload> = {}): C
   };
 }
 
-export function attributesOf(payload: ConnectorEventPayload): Record<string, string> {
-  return {
-    eventType: payload.eventType,
-    objectType: payload.objectType,
-    portalId: payload.portalId,
-    objectId: payload.objectId,
-    eventId: payload.eventId,
-    dedupKey: payload.dedupKey,
-  };
-}
+/** The attributes the listener publishes with each event. */
+export const attributesOf = (payload: ConnectorEventPayload): Record<string, string> => eventAttributes(payload);
 
 let nextMessageId = 1000;
 

@@ -4,23 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { EventsConsumer } from "../../examples/consumer/events-consumer";
 import { REPO_ROOT } from "../../scripts/lib/offline-plan/stack-file";
 import { mocks, TEST_PROJECT } from "../support/setup";
+import { resolve, settle } from "../support/mock-engine";
 
 const PROGRAM = require.resolve(path.join(REPO_ROOT, "examples", "consumer", "index.ts"));
 const UPSTREAM = "acme/hubspot-trigger/dev";
 const EVENTS_TOPIC = "projects/acme-hubspot-dev/topics/hubspot-dev-events-0a1b2c3d";
-
-function resolve<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((done) => output.apply((value) => done(value)));
-}
-
-/** Waits until the mock engine stops receiving registrations (bindings register after the outputs they use). */
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== mocks.resources.length) {
-    count = mocks.resources.length;
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}
 
 /** Runs examples/consumer/index.ts afresh with the given consumer config; its project namespace is the test run's. */
 async function runConsumer(config: Record<string, string>): Promise<Record<string, unknown>> {

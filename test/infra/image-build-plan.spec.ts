@@ -1,35 +1,16 @@
 // `npm run plan` on a stack that builds its own runtime image (test/fixtures/stacks/Pulumi.image-build.yaml): the
 // repository, the build and both services on the pushed digest, with the policy pack passing.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import * as path from "node:path";
-import { promisify } from "node:util";
+import { planJson, type PlanJson } from "../support/plan-json";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const FIXTURE = "test/fixtures/stacks/Pulumi.image-build.yaml";
-
-interface Resource {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-interface PlanJson {
-  resources: Resource[];
-  policy: { violations: Array<{ policy: string; level: string }> };
-}
 
 describe("npm run plan with imageBuild", function () {
   this.timeout(120_000);
   let json: PlanJson;
 
   before(async () => {
-    // A child process, as a user runs it: the plan installs Pulumi's process-wide mock runtime.
-    const { stdout } = await promisify(execFile)(TSX, ["scripts/plan.ts", "--config-file", FIXTURE, "--json"], {
-      cwd: ROOT,
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    json = JSON.parse(stdout) as PlanJson;
+    json = await planJson(["--config-file", FIXTURE]);
   });
 
   const ofType = (type: string) => json.resources.filter((r) => r.type === type);

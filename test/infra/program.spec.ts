@@ -5,21 +5,9 @@ import { STACK_OUTPUT_NAMES } from "../../components/outputs";
 import { ConfigValidationError } from "../../infra/config";
 import { loadStackFile, REPO_ROOT } from "../../scripts/lib/offline-plan/stack-file";
 import { mocks } from "../support/setup";
+import { resolve, settle } from "../support/mock-engine";
 
 const PROGRAM = require.resolve(path.join(REPO_ROOT, "infra", "index.ts"));
-
-function resolve<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((done) => output.apply((value) => done(value)));
-}
-
-/** Waits until the mock engine stops receiving registrations (bindings register after the outputs they use). */
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== mocks.resources.length) {
-    count = mocks.resources.length;
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}
 
 /** Runs infra/index.ts afresh against a stack file's config, as `pulumi up` would, and resolves its exports. */
 async function runProgram(stack: string, configFile?: string): Promise<Record<string, unknown>> {
