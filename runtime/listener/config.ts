@@ -28,9 +28,27 @@ export interface ListenerConfig {
   sink: "pubsub" | "jsonl" | "noop";
 }
 
+/**
+ * Rules between variables, read on the raw values: they are reported together with every problem of the variables
+ * themselves, not only once those are fixed.
+ */
+function rotationProblems(source: NodeJS.ProcessEnv): string[] {
+  const previous = source.HUBSPOT_CLIENT_SECRET_PREVIOUS;
+  if (previous === undefined || previous === "" || previous !== source.HUBSPOT_CLIENT_SECRET) return [];
+  return [
+    "HUBSPOT_CLIENT_SECRET_PREVIOUS: equals HUBSPOT_CLIENT_SECRET; the rule is: the secret before rotation, or unset",
+  ];
+}
+
 export function readListenerConfig(source: NodeJS.ProcessEnv): ListenerConfig {
-  const env = parseEnv(LISTENER_ENV_SCHEMA, source);
-  const problems: string[] = [];
+  const problems = rotationProblems(source);
+  let env: ReturnType<typeof parseEnv<typeof LISTENER_ENV_SCHEMA>>;
+  try {
+    env = parseEnv(LISTENER_ENV_SCHEMA, source);
+  } catch (error) {
+    if (error instanceof EnvError) throw new EnvError([...error.problems, ...problems]);
+    throw error;
+  }
   const topic = (name: "EVENTS_TOPIC" | "DEAD_LETTER_TOPIC"): string | undefined => {
     const value = env[name];
     if (value === undefined) return undefined;
@@ -49,14 +67,6 @@ export function readListenerConfig(source: NodeJS.ProcessEnv): ListenerConfig {
     // Signed but malformed events must land somewhere durable, never be dropped.
     if (!env.DEAD_LETTER_TOPIC)
       problems.push("DEAD_LETTER_TOPIC: is missing; the rule is: required when EVENTS_TOPIC is set");
-  }
-  if (
-    env.HUBSPOT_CLIENT_SECRET_PREVIOUS !== undefined &&
-    env.HUBSPOT_CLIENT_SECRET_PREVIOUS === env.HUBSPOT_CLIENT_SECRET
-  ) {
-    problems.push(
-      "HUBSPOT_CLIENT_SECRET_PREVIOUS: equals HUBSPOT_CLIENT_SECRET; the rule is: the secret before rotation, or unset",
-    );
   }
   if (problems.length > 0) throw new EnvError(problems);
   const secrets = [Buffer.from(env.HUBSPOT_CLIENT_SECRET)];

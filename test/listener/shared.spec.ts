@@ -125,6 +125,18 @@ describe("listener shared modules", () => {
       );
       assert.match(same.problems[0], /^HUBSPOT_CLIENT_SECRET_PREVIOUS: equals HUBSPOT_CLIENT_SECRET/);
       assert.doesNotMatch(same.message, /secret-123/);
+      // With another problem present, both are reported at once.
+      const both = envError(() =>
+        readListenerConfig({
+          HUBSPOT_CLIENT_SECRET: "secret-123",
+          HUBSPOT_CLIENT_SECRET_PREVIOUS: "secret-123",
+          DEDUP_WINDOW_SECONDS: "soon",
+        }),
+      );
+      assert.equal(both.problems.length, 2, both.message);
+      assert.ok(both.problems.some((problem) => problem.startsWith("DEDUP_WINDOW_SECONDS: ")));
+      assert.ok(both.problems.some((problem) => problem.startsWith("HUBSPOT_CLIENT_SECRET_PREVIOUS: equals")));
+      assert.doesNotMatch(both.message, /secret-123/);
     });
   });
 
