@@ -94,6 +94,18 @@ function matching({ pattern, rule }: FieldRule) {
     .regex(pattern, { error: (issue) => `${show(issue.input)} is invalid; the rule is ${rule}` });
 }
 
+/** One entry with its keys in the wire order and an empty property list left out, as written and as read. */
+function canonicalEntry(entry: TriggerTableEntry): TriggerTableEntry {
+  return {
+    name: entry.name,
+    subscription: entry.subscription,
+    eventTypes: entry.eventTypes,
+    ...(entry.propertyNames && entry.propertyNames.length > 0 ? { propertyNames: entry.propertyNames } : {}),
+    integration: entry.integration,
+    triggerId: entry.triggerId,
+  };
+}
+
 const ENTRY = z
   .object(
     {
@@ -121,14 +133,7 @@ const ENTRY = z
     },
     { error: typeError("an object", TRIGGER_TABLE_RULE) },
   )
-  .transform((entry): TriggerTableEntry => ({
-    name: entry.name,
-    subscription: entry.subscription,
-    eventTypes: entry.eventTypes,
-    ...(entry.propertyNames && entry.propertyNames.length > 0 ? { propertyNames: entry.propertyNames } : {}),
-    integration: entry.integration,
-    triggerId: entry.triggerId,
-  }));
+  .transform(canonicalEntry);
 
 /** The table's schema: every entry valid, at least one, no subscription twice. */
 export const TRIGGER_TABLE = z
@@ -181,14 +186,5 @@ export function parseTriggerTable(text: string): { value: TriggerTableEntry[] } 
  * an unchanged stack writes an unchanged value (Cloud Run would otherwise deploy a new revision).
  */
 export function serializeTriggerTable(entries: readonly TriggerTableEntry[]): string {
-  return JSON.stringify(
-    entries.map((entry) => ({
-      name: entry.name,
-      subscription: entry.subscription,
-      eventTypes: entry.eventTypes,
-      ...(entry.propertyNames && entry.propertyNames.length > 0 ? { propertyNames: entry.propertyNames } : {}),
-      integration: entry.integration,
-      triggerId: entry.triggerId,
-    })),
-  );
+  return JSON.stringify(entries.map(canonicalEntry));
 }
