@@ -4,23 +4,13 @@
  * `parseTriggerTable`, so the format and its rules exist once.
  */
 import { z } from "zod";
-import { EVENT_TYPES, type EventType } from "./events";
+import { EVENT_TYPES } from "./events";
+import { canonicalEntry, type TriggerTableEntry } from "./trigger-table";
+
+export { serializeTriggerTable, TRIGGER_TABLE_VARIABLE, type TriggerTableEntry } from "./trigger-table";
 import { RESOURCE_NAME_RULE, resourceNameProblems } from "./names";
 import { HUBSPOT_PROPERTY, INTEGRATION_NAME, TRIGGER_ID, type StringRule } from "./stack-config/rules";
 import { patternOf } from "./runtime-env-values";
-
-/** One trigger the dispatcher serves. */
-export interface TriggerTableEntry {
-  /** The trigger's name in the stack config. */
-  name: string;
-  /** Short subscription name: a push body carries the full path, the dispatcher matches its last segment. */
-  subscription: string;
-  eventTypes: EventType[];
-  /** Properties its propertyChange types watch; absent (or empty) = every property. */
-  propertyNames?: string[];
-  integration: string;
-  triggerId: string;
-}
 
 interface FieldRule {
   pattern: RegExp;
@@ -92,18 +82,6 @@ function matching({ pattern, rule }: FieldRule) {
   return z
     .string({ error: typeError("a string", rule) })
     .regex(pattern, { error: (issue) => `${show(issue.input)} is invalid; the rule is ${rule}` });
-}
-
-/** One entry with its keys in the wire order and an empty property list left out, as written and as read. */
-function canonicalEntry(entry: TriggerTableEntry): TriggerTableEntry {
-  return {
-    name: entry.name,
-    subscription: entry.subscription,
-    eventTypes: entry.eventTypes,
-    ...(entry.propertyNames && entry.propertyNames.length > 0 ? { propertyNames: entry.propertyNames } : {}),
-    integration: entry.integration,
-    triggerId: entry.triggerId,
-  };
 }
 
 const ENTRY = z
@@ -185,6 +163,3 @@ export function parseTriggerTable(text: string): { value: TriggerTableEntry[] } 
  * DISPATCHER_TRIGGERS' text: entries in order, keys in the order above, `propertyNames` only when it lists some, so
  * an unchanged stack writes an unchanged value (Cloud Run would otherwise deploy a new revision).
  */
-export function serializeTriggerTable(entries: readonly TriggerTableEntry[]): string {
-  return JSON.stringify(entries.map(canonicalEntry));
-}

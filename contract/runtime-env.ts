@@ -7,7 +7,7 @@
  * Rules between variables (a topic needs a project, enrichment needs a token) stay with the role that reads them.
  */
 import { z } from "zod";
-import { TRIGGER_TABLE_RULE, triggerTableFromJson } from "./runtime-env-triggers";
+import { TRIGGER_TABLE_RULE, TRIGGER_TABLE_VARIABLE, triggerTableFromJson } from "./runtime-env-triggers";
 import { HUBSPOT_PROPERTY } from "./stack-config/rules";
 import {
   boolean,
@@ -140,7 +140,7 @@ export const DISPATCHER_ENV_SCHEMA = z.object({
   DEAD_LETTER_TOPIC: required(topic({ fullPath: true }), {
     description: "Where events that cannot be executed go (may be in another project).",
   }),
-  DISPATCHER_TRIGGERS: required(json(TRIGGER_TABLE_RULE, triggerTableFromJson), {
+  [TRIGGER_TABLE_VARIABLE]: required(json(TRIGGER_TABLE_RULE, triggerTableFromJson), {
     description: "The trigger table: which push subscription executes which integration trigger (see below).",
   }),
   INTEGRATION_PROJECT: optional(PROJECT_ID, {

@@ -1,12 +1,14 @@
-/** The dispatcher's `DISPATCHER_TRIGGERS` variable: the stack's triggers as the runtime sees them. */
+/**
+ * The dispatcher's trigger table (contract/trigger-table.ts): the stack's triggers as the runtime sees them. Read
+ * leniently on purpose: an entry needs only the fields these rules judge, and the rules report a bad name or event
+ * type each with its own message, which one parse error for the whole table would hide.
+ */
+import { TRIGGER_TABLE_VARIABLE, type TriggerTableEntry } from "../vendor/contract";
 import { envVar } from "./cloud-run";
 import { UNKNOWN } from "./values";
 
-export interface DispatcherTrigger {
-  name: string;
-  subscription: string;
-  eventTypes: string[];
-}
+/** The fields the rules read, with the values as found (an unknown event type is the rule's to report). */
+export type DispatcherTrigger = Pick<TriggerTableEntry, "name" | "subscription"> & { eventTypes: string[] };
 
 export type DispatcherTriggers =
   | { kind: "absent" }
@@ -26,7 +28,7 @@ function asTrigger(entry: unknown, index: number): DispatcherTrigger | string {
 
 /** Parses DISPATCHER_TRIGGERS from a Cloud Run service's inputs (absent on services other than the dispatcher). */
 export function dispatcherTriggers(props: unknown): DispatcherTriggers {
-  const env = envVar(props, "DISPATCHER_TRIGGERS");
+  const env = envVar(props, TRIGGER_TABLE_VARIABLE);
   if (!env || env.value === undefined) return { kind: "absent" };
   if (env.value === UNKNOWN) return { kind: "unknown" };
   let parsed: unknown;

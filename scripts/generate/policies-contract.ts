@@ -16,7 +16,7 @@ export const TARGET = "policies/vendor/contract";
  * the pack would then install and lock as well, and the rules parse DISPATCHER_TRIGGERS leniently on purpose so that
  * each rule reports its own problem instead of one parse error for the whole table.
  */
-export const CONTRACT_MODULES = ["events", "http", "labels", "names", "roles"] as const;
+export const CONTRACT_MODULES = ["events", "http", "labels", "names", "roles", "trigger-table"] as const;
 
 function header(module: string): string {
   return (

@@ -4,3 +4,4 @@ export * from "./http";
 export * from "./labels";
 export * from "./names";
 export * from "./roles";
+export * from "./trigger-table";
