@@ -55,6 +55,19 @@ describe("README and docs/", () => {
     });
   }
 
+  it("name only repository files that exist, where they write a path to one", () => {
+    const folders = "runtime|contract|testing|components|scripts|infra|policies|examples|bench|test";
+    const pattern = new RegExp(`\`((?:${folders})/[A-Za-z0-9_./-]+\\.(?:ts|json|yaml|md))\``, "g");
+    for (const file of [README, ...DOCS]) {
+      for (const [, named] of readFileSync(file, "utf8").matchAll(pattern)) {
+        assert.ok(
+          existsSync(path.join(ROOT, named)),
+          `${path.relative(ROOT, file)} names ${named}, which does not exist`,
+        );
+      }
+    }
+  });
+
   it("name only npm scripts that exist", () => {
     const scripts = Object.keys(
       (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> })
