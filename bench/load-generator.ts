@@ -44,8 +44,14 @@ function sendOne(agent: Agent, port: number, prepared: PreparedRequest): Promise
   });
 }
 
-export async function runLoad(job: LoadJob): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+/** How a closed- or open-loop run is paced; `runLoad` and bench/servers/publisher-bare.ts share it. */
+export type PacedJob = Pick<LoadJob, "connections" | "durationMs" | "targetRate" | "backoffOnRefusalMs">;
+
+/**
+ * Runs `job.connections` loops until the deadline, each awaiting `sendNext(n)` (n counts up across loops) and
+ * recording its latency; `sendNext` answers an HTTP-like status (2xx = ok).
+ */
+export async function drive(job: PacedJob, sendNext: (n: number) => Promise<number>): Promise<LoadResult> {
   const result: LoadResult = { sent: 0, ok: 0, errors: 0, statusCounts: {}, elapsedMs: 0, latenciesUs: [] };
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(job.durationMs) * 1_000_000n;
@@ -59,9 +65,8 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
         if (due > now) await new Promise((r) => setTimeout(r, Number((due - now) / 1_000_000n)));
         due += intervalNs;
       }
-      const prepared = job.requests[next++ % job.requests.length];
       const t0 = process.hrtime.bigint();
-      const status = await sendOne(agent, job.port, prepared);
+      const status = await sendNext(next++);
       result.latenciesUs.push(Number((process.hrtime.bigint() - t0) / 1000n));
       result.sent += 1;
       result.statusCounts[String(status)] = (result.statusCounts[String(status)] ?? 0) + 1;
@@ -75,8 +80,16 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   await Promise.all(Array.from({ length: job.connections }, worker));
   result.elapsedMs = Number((process.hrtime.bigint() - started) / 1_000_000n);
   result.latenciesUs.sort((a, b) => a - b);
-  agent.destroy();
   return result;
+}
+
+export async function runLoad(job: LoadJob): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+  try {
+    return await drive(job, (n) => sendOne(agent, job.port, job.requests[n % job.requests.length]));
+  } finally {
+    agent.destroy();
+  }
 }
 
 export function percentile(sortedUs: number[], p: number): number {

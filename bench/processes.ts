@@ -15,8 +15,15 @@ export interface Child {
   peakRssMiB(): number;
 }
 
-export function startChild(file: string, options: { core?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Child> {
-  const nodeArgs = ["--require", "tsx/cjs", file];
+export interface ChildOptions {
+  core?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Extra node flags, e.g. `--cpu-prof` for bench/profile.ts. */
+  nodeFlags?: string[];
+}
+
+export function startChild(file: string, options: ChildOptions = {}): Promise<Child> {
+  const nodeArgs = [...(options.nodeFlags ?? []), "--require", "tsx/cjs", file];
   const [command, args] =
     HAS_TASKSET && options.core !== undefined
       ? ["taskset", ["-c", String(options.core), process.execPath, ...nodeArgs]]
