@@ -3,19 +3,22 @@
  * Reads top to bottom as a request's life:
  *   two Hosts (400) -> not ours (404/405) -> headers (415 wrong Content-Type, 401 no signature)
  *   -> body (413 over the limit) -> verify (401; the body never says why, the log does)
- *   -> parse (400 not UTF-8, not a JSON array)
- *   -> normalize (malformed events become dead letters) -> drop replays -> publish -> 204,
- *   or 503 + Retry-After when any publish was not acknowledged (HubSpot retries; nothing is remembered).
+ *   -> split into events (400 when the body is not a JSON array at all; it is dead-lettered first)
+ *   -> each event on its own: malformed ones become dead letters with their bytes as received
+ *   -> drop replays, wait for copies already in flight -> publish -> events Pub/Sub refuses become dead letters
+ *   -> 204, or 503 + Retry-After when any event was neither published nor dead-lettered (a transient failure:
+ *   HubSpot retries the batch, and the replay cache skips what was already handled).
  */
 import { HTTP_PATHS } from "../../contract/http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseEventBatch } from "./events/parse";
-import { triageBatch } from "./events/triage";
+import { triageBatch, type AcceptedEvent } from "./events/triage";
+import { InFlightEvents, type Claim } from "./in-flight";
 import { ReplayCache } from "./replay-cache";
 import { BodyTooLargeError, isJsonContentType, readBody, sendEmpty, sendJson } from "../shared/http";
 import { latencySince, type Logger, type Severity } from "../shared/log";
 import { requestUri, unverifiableReason, verifyRequest, type SignaturePolicy } from "./signature";
-import type { EventSink } from "./sinks/sink";
+import type { DeadLetter, EventSink, PublishOutcome } from "./sinks/sink";
 import type { ListenerConfig } from "./config";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
@@ -34,6 +37,19 @@ export interface ListenerHandler {
   /** Readiness goes false: Cloud Run stops routing new requests while in-flight ones finish. */
   beginShutdown(): void;
   readonly replayCache: ReplayCache;
+  readonly inFlight: InFlightEvents;
+}
+
+/** What became of a batch's events. */
+interface Delivery {
+  published: number;
+  /** Dead letters written: malformed events, bytes outside any event, events Pub/Sub refused. */
+  deadLettered: DeadLetter[];
+  /** Events neither published nor dead-lettered (transient failures, here or in a concurrent delivery). */
+  unhandled: number;
+  /** Copies of events another delivery was publishing. */
+  joined: number;
+  firstError?: unknown;
 }
 
 interface Outcome {
@@ -52,6 +68,82 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
     maxSkewMs: config.maxSkewMs,
   };
   const replayCache = new ReplayCache(config.dedupWindowMs, config.dedupMaxEntries);
+  const inFlight = new InFlightEvents();
+
+  /** Dead-letters `letters`; false (never a throw) when Pub/Sub did not acknowledge them all. */
+  async function deadLetter(letters: DeadLetter[], delivery: Delivery): Promise<boolean> {
+    if (letters.length === 0) return true;
+    try {
+      await sink.deadLetter(letters);
+      delivery.deadLettered.push(...letters);
+      return true;
+    } catch (error) {
+      delivery.firstError ??= error;
+      return false;
+    }
+  }
+
+  async function publishOwn(events: AcceptedEvent[]): Promise<PublishOutcome[]> {
+    if (events.length === 0) return [];
+    try {
+      return await sink.publish(events.map((event) => event.payload));
+    } catch (error) {
+      // The contract says publish never rejects; if a sink does, nothing of it is known to be durable.
+      return events.map(() => ({ status: "failed", error }));
+    }
+  }
+
+  /**
+   * Publishes the fresh events (each one claimed, so a concurrent copy waits instead of publishing it again) and
+   * dead-letters the rest. Claims are settled before waiting on other deliveries' claims: two deliveries waiting on
+   * each other's events would otherwise never finish.
+   */
+  async function deliver(fresh: AcceptedEvent[], malformed: DeadLetter[]): Promise<Delivery> {
+    const delivery: Delivery = { published: 0, deadLettered: [], unhandled: 0, joined: 0 };
+    const own: AcceptedEvent[] = [];
+    const claims: Claim[] = [];
+    const waits: Promise<boolean>[] = [];
+    for (const event of fresh) {
+      const claimed = inFlight.claim(event.payload.dedupKey);
+      if ("claim" in claimed) {
+        own.push(event);
+        claims.push(claimed.claim);
+      } else waits.push(claimed.wait);
+    }
+    const handled = new Array<boolean>(own.length).fill(false);
+    try {
+      const [outcomes, malformedOk] = await Promise.all([publishOwn(own), deadLetter(malformed, delivery)]);
+      if (!malformedOk) delivery.unhandled += malformed.length;
+      const refused: DeadLetter[] = [];
+      const refusedAt: number[] = [];
+      outcomes.forEach((outcome, index) => {
+        if (outcome.status === "published") {
+          handled[index] = true;
+          delivery.published++;
+        } else if (outcome.status === "rejected") {
+          refused.push({ data: own[index].bytes, reason: outcome.reason, reasonDetail: outcome.detail });
+          refusedAt.push(index);
+        } else {
+          delivery.unhandled++;
+          delivery.firstError ??= outcome.error;
+        }
+      });
+      if (await deadLetter(refused, delivery)) for (const index of refusedAt) handled[index] = true;
+      else delivery.unhandled += refused.length;
+      // Remembered before the claims end, so a copy arriving right after finds them in the cache.
+      replayCache.remember(
+        own.filter((_, index) => handled[index]).map((event) => event.payload.dedupKey),
+        now(),
+      );
+    } finally {
+      claims.forEach((claim, index) => claim.settle(handled[index]));
+    }
+    for (const handledElsewhere of await Promise.all(waits)) {
+      delivery.joined++;
+      if (!handledElsewhere) delivery.unhandled++;
+    }
+    return delivery;
+  }
   let shuttingDown = false;
 
   async function receive(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): Promise<Outcome> {
@@ -101,58 +193,65 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
 
     const parsed = parseEventBatch(body);
     if (!parsed.ok) {
+      // Signed, yet no event can be taken from it: kept whole as one dead letter, then refused so the sender learns.
+      const kept: Delivery = { published: 0, deadLettered: [], unhandled: 0, joined: 0 };
+      if (!(await deadLetter([{ data: body, reason: "invalid-event", reasonDetail: parsed.problem }], kept))) {
+        sendEmpty(res, 503, { "retry-after": RETRY_AFTER_SECONDS });
+        return {
+          status: 503,
+          severity: "ERROR",
+          message: "dead letter failed; HubSpot will retry the batch",
+          fields: { problem: parsed.problem, error: kept.firstError },
+        };
+      }
       sendJson(res, 400, { error: parsed.problem });
-      return { status: 400, severity: "WARNING", message: "rejected: body", fields: { problem: parsed.problem } };
+      return {
+        status: 400,
+        severity: "WARNING",
+        message: "rejected: body (kept as a dead letter)",
+        fields: { problem: parsed.problem },
+      };
     }
 
     const clock = now();
-    const {
-      fresh,
-      rejected: deadLetters,
-      keys,
-      replays,
-    } = triageBatch(
-      parsed.events,
-      new Date(clock).toISOString(),
-      (key) => replayCache.has(key, clock),
-      parsed.nestedTooDeep,
+    const { fresh, rejected, replays } = triageBatch(parsed.events, new Date(clock).toISOString(), (key) =>
+      replayCache.has(key, clock),
     );
-
-    const [published, deadLettered] = await Promise.allSettled([
-      fresh.length > 0 ? sink.publish(fresh) : undefined,
-      deadLetters.length > 0 ? sink.deadLetter(deadLetters) : undefined,
-    ]);
-    // Remember only what Pub/Sub acknowledged: HubSpot's retry of a failed batch must get through.
-    if (published.status === "fulfilled") replayCache.remember(keys, now());
-    if (published.status === "rejected" || deadLettered.status === "rejected") {
+    if (parsed.trailing) {
+      rejected.push({
+        data: parsed.trailing,
+        reason: "invalid-event",
+        reasonDetail: "bytes follow the array's end; the rule is one JSON array",
+      });
+    }
+    const delivery = await deliver(fresh, rejected);
+    const fields = {
+      events: parsed.events.length,
+      published: delivery.published,
+      replays: replays + delivery.joined,
+      deadLetters: delivery.deadLettered.length,
+      signature: verdict.version,
+      ...(parsed.unclosed ? { bodyProblem: "body ends before the array is closed" } : {}),
+    };
+    if (delivery.unhandled > 0) {
       sendEmpty(res, 503, { "retry-after": RETRY_AFTER_SECONDS });
-      const error = published.status === "rejected" ? published.reason : (deadLettered as PromiseRejectedResult).reason;
       return {
         status: 503,
         severity: "ERROR",
         message: "publish failed; HubSpot will retry the batch",
-        fields: {
-          error,
-          events: fresh.length,
-          eventsPublished: published.status === "fulfilled",
-          deadLetters: deadLetters.length,
-        },
+        fields: { ...fields, unhandled: delivery.unhandled, error: delivery.firstError },
       };
     }
     sendEmpty(res, 204);
-    const fields = {
-      events: parsed.events.length,
-      published: fresh.length,
-      replays,
-      deadLetters: deadLetters.length,
-      signature: verdict.version,
-    };
-    if (deadLetters.length > 0) {
+    if (delivery.deadLettered.length > 0 || parsed.unclosed) {
       return {
         status: 204,
         severity: "WARNING",
         message: "accepted with dead letters",
-        fields: { ...fields, reasons: deadLetters.map((letter) => letter.reasonDetail) },
+        fields: {
+          ...fields,
+          reasons: delivery.deadLettered.map((letter) => ({ reason: letter.reason, detail: letter.reasonDetail })),
+        },
       };
     }
     return { status: 204, severity: "DEBUG", message: "accepted", fields };
@@ -223,5 +322,6 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
     shuttingDown = true;
   };
   Object.defineProperty(handler, "replayCache", { value: replayCache });
+  Object.defineProperty(handler, "inFlight", { value: inFlight });
   return handler;
 }

@@ -12,7 +12,12 @@
  * - `publishDeadLetter(topic, data, attributes)`: publishes one message and resolves with its id only once Pub/Sub
  *   acknowledged it; `attributes` must carry `reason` (machine code) and `reasonDetail` (human text, no secret).
  */
+import { createHash } from "node:crypto";
 import { PubSub, type CallOptions, type Topic } from "@google-cloud/pubsub";
+import { fitAttributeValue, PUBSUB_LIMITS } from "./pubsub-limits";
+
+// What a dead letter keeps of data over the limit: room left for the attributes within the 10 MB request.
+const DEAD_LETTER_KEPT_BYTES = 9_000_000;
 
 export interface PubSubClientOptions {
   projectId: string;
@@ -41,9 +46,11 @@ export interface OpenTopicOptions {
   maxMilliseconds?: number;
 }
 
-// gRPC codes the client's own config retries on (CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
-// INTERNAL, UNAVAILABLE); we keep them and only shorten the total budget.
-const RETRY_CODES = [1, 2, 4, 8, 10, 13, 14];
+// Retried within the budget: the transient codes only (DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE).
+// The client's own config also retries CANCELLED, UNKNOWN and INTERNAL, which is how one message the emulator cannot
+// store made a whole batch retry for 3 s and then fail: those now fail at once, and the listener republishes each
+// message of the failed RPC alone to find the one at fault (publish-failures.ts).
+const RETRY_CODES = [4, 8, 10, 14];
 
 export function publishCallOptions(publishTimeoutMs: number): CallOptions {
   return {
@@ -85,19 +92,17 @@ export interface DeadLetterAttributes {
   [name: string]: string;
 }
 
+/**
+ * A dead letter must never be refused itself: attribute values are made to fit (they are our own texts), and data
+ * beyond Pub/Sub's 10 MB (possible: the listener accepts bodies up to 32 MiB) keeps its first 9 MB, with the full
+ * length and SHA-256 in attributes so the loss is stated, never silent.
+ */
 export async function publishDeadLetter(topic: Topic, data: Buffer, attributes: DeadLetterAttributes): Promise<string> {
-  // Pub/Sub caps attribute values at 1024 bytes; a long detail must not make the dead letter itself fail.
   const safe: Record<string, string> = {};
-  for (const [name, value] of Object.entries(attributes)) safe[name] = truncateUtf8(value, 1024);
-  return topic.publishMessage({ data, attributes: safe });
-}
-
-function truncateUtf8(value: string, maxBytes: number): string {
-  if (Buffer.byteLength(value) <= maxBytes) return value;
-  return (
-    Buffer.from(value)
-      .subarray(0, maxBytes - 3)
-      .toString("utf8")
-      .replace(/\uFFFD$/, "") + "..."
-  );
+  for (const [name, value] of Object.entries(attributes)) safe[name] = fitAttributeValue(value);
+  if (data.length <= PUBSUB_LIMITS.dataBytes) return topic.publishMessage({ data, attributes: safe });
+  safe.dataTruncated = "true";
+  safe.dataBytes = String(data.length);
+  safe.dataSha256 = createHash("sha256").update(data).digest("hex");
+  return topic.publishMessage({ data: data.subarray(0, DEAD_LETTER_KEPT_BYTES), attributes: safe });
 }

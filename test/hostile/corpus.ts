@@ -161,17 +161,17 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   // --- Deep nesting ------------------------------------------------------------------------------------------------
   {
     name: `${DEEP} unclosed [`,
-    why: "a recursive parser would overflow its stack; the answer is a clean 400",
+    why: "a recursive parser would overflow its stack; the one element is refused by its depth alone, kept as bytes",
     build: (ctx) => ctx.post("[".repeat(DEEP)),
-    status: 400,
-    error: /not valid JSON/,
+    status: 204,
+    deadLetters: 1,
   },
   {
     name: `${DEEP} unclosed [ with a 16-digit number (lossless parser path)`,
-    why: "the int64-preserving parser is taken when a 16-digit run appears: it must not crash either",
+    why: "a number that may not fit a double sends an element to the lossless parser: depth is judged before it",
     build: (ctx) => ctx.post(`${"[".repeat(DEEP)}1234567890123456`),
-    status: 400,
-    error: /not valid JSON/,
+    status: 204,
+    deadLetters: 1,
   },
   {
     name: `an event that is ${DEEP} nested arrays`,
@@ -243,31 +243,31 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   // --- Encodings ---------------------------------------------------------------------------------------------------
   {
     name: "invalid UTF-8 byte (0xFF) inside a string",
-    why: "RFC 8259 requires UTF-8; decoding it to U+FFFD would publish a value HubSpot never sent",
+    why: "RFC 8259 requires UTF-8; decoding it to U+FFFD would publish a value HubSpot never sent: dead-lettered",
     build: (ctx) => ctx.post(eventWithValueBytes(ctx, Buffer.from([0x61, 0xff, 0x62]))),
-    status: 400,
-    error: /not valid UTF-8/,
+    status: 204,
+    deadLetters: 1,
   },
   {
     name: "overlong UTF-8 encoding of '/' (0xC0 0xAF)",
     why: "the classic filter bypass; invalid UTF-8, refused like any other",
     build: (ctx) => ctx.post(eventWithValueBytes(ctx, Buffer.from([0xc0, 0xaf]))),
-    status: 400,
-    error: /not valid UTF-8/,
+    status: 204,
+    deadLetters: 1,
   },
   {
     name: "UTF-8-encoded lone surrogate (0xED 0xA0 0x80)",
     why: "not valid UTF-8 either",
     build: (ctx) => ctx.post(eventWithValueBytes(ctx, Buffer.from([0xed, 0xa0, 0x80]))),
-    status: 400,
-    error: /not valid UTF-8/,
+    status: 204,
+    deadLetters: 1,
   },
   {
     name: "raw NUL byte inside a JSON string",
-    why: "control characters must be escaped in JSON: not valid JSON",
+    why: "control characters must be escaped in JSON: that event is not valid JSON, dead-lettered",
     build: (ctx) => ctx.post(eventWithValueBytes(ctx, Buffer.from([0x00]))),
-    status: 400,
-    error: /not valid JSON/,
+    status: 204,
+    deadLetters: 1,
   },
   {
     name: "escaped \\u0000 inside propertyValue",
@@ -734,23 +734,36 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   // --- Bodies that are not a batch ---------------------------------------------------------------------------------
   ...(
     [
-      ["empty body", "", /not valid JSON/],
+      ["empty body", "", /body is empty; the rule is a JSON array of events/],
       ["null", "null", /body is null; the rule is a JSON array of events/],
       ["an object", "{}", /body is a JSON object; the rule is a JSON array of events/],
       ["a string", '"string"', /body is a JSON string; the rule/],
       ["a number", "42", /body is a JSON number; the rule/],
       ["true", "true", /body is a JSON boolean; the rule/],
-      ["a UTF-8 byte order mark before the array", "\ufeff[]", /not valid JSON/],
-      ["truncated JSON", '[{"objectId":1', /not valid JSON/],
-      ["two arrays back to back", "[][]", /not valid JSON/],
+      ["a UTF-8 byte order mark before the array", "\ufeff[]", /body is not JSON; the rule is a JSON array/],
     ] as const
   ).map(([label, body, error]): HostileCase => ({
     name: `signed body: ${label}`,
-    why: "not a JSON array of events: 400 naming the rule, nothing published",
+    why: "not a JSON array of events: kept whole as one dead letter, then 400 naming the rule, nothing published",
     build: (ctx) => ctx.post(body),
     status: 400,
     error,
+    deadLetters: 1,
   })),
+  {
+    name: "signed body: truncated JSON",
+    why: "the array never closes: its cut-off last element is dead-lettered with its bytes, the rest answered 204",
+    build: (ctx) => ctx.post('[{"objectId":1'),
+    status: 204,
+    deadLetters: 1,
+  },
+  {
+    name: "signed body: two arrays back to back",
+    why: "the first array's events are judged; the bytes after its end are kept as one dead letter",
+    build: (ctx) => ctx.post("[][]"),
+    status: 204,
+    deadLetters: 1,
+  },
   {
     name: "signed body: an empty array",
     why: "a valid, empty batch: 204 and nothing to publish",
@@ -833,10 +846,11 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   },
   {
     name: "__proto__ as the whole body's key",
-    why: "an object with a __proto__ key is still not an array",
+    why: "an object with a __proto__ key is still not an array: dead-lettered whole, 400",
     build: (ctx) => ctx.post('{"__proto__":[]}'),
     status: 400,
     error: /the rule is a JSON array of events/,
+    deadLetters: 1,
   },
 
   // --- Very long strings -------------------------------------------------------------------------------------------

@@ -14,7 +14,13 @@ import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import { Logger } from "../../runtime/shared/log";
 import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
-import type { DeadLetter, EventSink, ReadyState } from "../../runtime/listener/sinks/sink";
+import {
+  eventMessage,
+  type DeadLetter,
+  type EventSink,
+  type PublishOutcome,
+  type ReadyState,
+} from "../../runtime/listener/sinks/sink";
 import { startListener, type RunningListener } from "../../runtime/listener";
 import { send, sendHttp, type HostileRequest, type RawRequest, type Target } from "./clients";
 import { HOSTILE_CORPUS, type HostileCase } from "./corpus";
@@ -27,9 +33,15 @@ class RecordingSink implements EventSink {
   readonly reasonDetails: string[] = [];
   /** Payloads of the current case only (the spec empties it between cases). */
   readonly payloads: ConnectorEventPayload[] = [];
-  async publish(payloads: readonly ConnectorEventPayload[]): Promise<void> {
-    this.published += payloads.length;
-    this.payloads.push(...payloads);
+  /** Checks each message as the Pub/Sub sink does, so Pub/Sub's limits apply here too. */
+  async publish(payloads: readonly ConnectorEventPayload[]): Promise<PublishOutcome[]> {
+    return payloads.map((payload): PublishOutcome => {
+      const built = eventMessage(payload, false);
+      if (!built.ok) return built.outcome;
+      this.published++;
+      this.payloads.push(payload);
+      return { status: "published" };
+    });
   }
   async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
     this.reasonDetails.push(...letters.map((letter) => letter.reasonDetail));

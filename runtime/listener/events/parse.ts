@@ -1,118 +1,125 @@
 /**
- * Parses a webhook body (a JSON array of events) without losing int64 precision. HubSpot ids (objectId, eventId,
- * portalId...) are int64; `JSON.parse` rounds any integer above 2^53. We parse with lossless-json, turning only
- * integers outside the safe range into decimal strings (every other number stays a number).
+ * A webhook body -> its events, each with its exact bytes and either its value or the one reason it is malformed.
+ * One rule for every event, whichever way it was parsed: an event is refused when its bytes are not UTF-8, are not
+ * one JSON value, repeat a key in an object, or nest deeper than MAX_EVENT_DEPTH; its neighbours are unaffected.
  *
- * Fast path, written by hand because lossless-json is a pure-JS parser several times slower than `JSON.parse`:
- * `JSON.parse` first, then a walk over the parsed numbers; only when one of them is an integer-valued number beyond
- * 2^53 (the only case where the two parsers can differ) is the body parsed again losslessly. Today's HubSpot ids are
- * far below 2^53, so almost every delivery takes the fast path; a scan of the text for long digit runs (the previous
- * approach) cost more than the walk, because it read every byte of the body again.
+ * Values as sent: `JSON.parse` turns a number it cannot hold into another one (2^53 + 1 into 2^53, 1e400 into
+ * Infinity, which serialises as null). A number that a double does not hold exactly is kept as its text, digits as
+ * sent (lossless-json's `isSafeNumber` decides), so `raw` and `propertyValue` carry what HubSpot wrote.
+ *
+ * Fast path: the body is decoded and parsed once with `JSON.parse` (native, several times faster than the pure-JS
+ * lossless parser). An element is parsed again on its own only when the scan (split.ts) saw a number that may not fit
+ * a double; a repeated key shows as more colons than members, and only then is the key looked for by name.
  */
 import { isUtf8 } from "node:buffer";
-import { parse as parseLossless } from "lossless-json";
+import { isSafeNumber, parse as parseLossless } from "lossless-json";
+import { repeatedKey } from "./repeated-key";
+import { splitBatch, type ElementSpan } from "./split";
 
 /**
- * Levels of nesting an event may have: HubSpot's events are flat objects (depth 1). A deeper event would be published
- * inside `raw`, and beyond about 8,000 levels `JSON.stringify` throws in the sink: a 503 HubSpot would retry for a
- * day. So events deeper than this are dead-lettered instead (triage), whatever field carries the depth.
+ * Levels of nesting an event may have: HubSpot's events are flat objects (depth 1). A deeper value gains nothing, and
+ * serialising one about 8,000 levels deep throws, so events deeper than this are refused before anything walks them.
  */
 export const MAX_EVENT_DEPTH = 32;
+
+/** An element of the batch: its bytes as received, and its value or why it has none. */
+export type ReceivedEvent = { bytes: Buffer; ok: true; value: unknown } | { bytes: Buffer; ok: false; detail: string };
 
 export type ParseResult =
   | {
       ok: true;
-      events: unknown[];
-      /** Some value is nested deeper than an event may be: triage must check each event's depth. */
-      nestedTooDeep: boolean;
+      events: ReceivedEvent[];
+      /** Bytes after the array's end, kept so nothing HubSpot signed is dropped silently. */
+      trailing?: Buffer;
+      /** The body ended before the array closed. */
+      unclosed: boolean;
     }
   | { ok: false; problem: string };
 
-const INTEGER = /^-?\d+$/;
-
-function parseNumber(text: string): number | string {
-  if (INTEGER.test(text)) {
-    const value = Number(text);
-    return Number.isSafeInteger(value) ? value : text;
-  }
-  return Number(text);
+/** Numbers a double holds exactly stay numbers; any other keeps its digits as sent, as a string. */
+function numberAsSent(text: string): number | string {
+  return isSafeNumber(text) ? Number(text) : text;
 }
 
-interface Scan {
-  /** A number that may have lost digits: an integer-valued number outside the safe range. */
-  unsafeInteger: boolean;
-  /** Deepest nesting of arrays and objects (a scalar is 0, `[]` is 1). */
-  depth: number;
-}
-
-/**
- * One pass over a parsed value for both questions the fast path asks; with `stopAtDepth`, it returns as soon as
- * that depth is reached (then `unsafeInteger` may be incomplete: callers asking about depth only use it).
- */
-function scan(value: unknown, stopAtDepth = Number.POSITIVE_INFINITY): Scan {
-  // Iterative, not recursive: a hostile body nested 100,000 deep must not overflow the stack here. Two parallel
-  // stacks rather than one of pairs: no allocation per value on the hot path.
-  const pending: unknown[] = [value];
-  const levels: number[] = [0];
-  const result: Scan = { unsafeInteger: false, depth: 0 };
+/** Members of every object inside `value` (duplicates were merged by the parser, so they are not counted twice). */
+function countMembers(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let count = 0;
+  const pending: object[] = [value];
   while (pending.length > 0) {
-    const item = pending.pop();
-    const level = levels.pop() ?? 0;
-    if (typeof item === "number") {
-      if (Number.isInteger(item) && !Number.isSafeInteger(item)) result.unsafeInteger = true;
-    } else if (item !== null && typeof item === "object") {
-      if (level + 1 > result.depth) result.depth = level + 1;
-      if (result.depth >= stopAtDepth) return result;
-      if (Array.isArray(item)) {
-        for (const element of item) {
-          pending.push(element);
-          levels.push(level + 1);
-        }
-      } else {
-        for (const key in item) {
-          pending.push((item as Record<string, unknown>)[key]);
-          levels.push(level + 1);
-        }
-      }
+    const item = pending.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(item)) {
+      for (const element of item) if (typeof element === "object" && element !== null) pending.push(element);
+      continue;
+    }
+    for (const key in item) {
+      count++;
+      const member = item[key];
+      if (typeof member === "object" && member !== null) pending.push(member);
     }
   }
-  return result;
+  return count;
 }
 
-/** True when `value` nests arrays and objects more than `max` levels deep; stops at the first such level. */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
-  return scan(value, max + 1).depth > max;
-}
-
-function parseScanned(text: string): { value: unknown; depth: number } {
-  const fast: unknown = JSON.parse(text);
-  const { unsafeInteger, depth } = scan(fast);
-  return { value: unsafeInteger ? parseLossless(text, null, parseNumber) : fast, depth };
-}
-
-/** JSON text -> value, with unsafe integers as strings. Throws SyntaxError on invalid JSON. */
-export function parseJsonLossless(text: string): unknown {
-  return parseScanned(text).value;
+function judge(bytes: Buffer, span: ElementSpan, parsed: { value: unknown } | undefined, index: number): ReceivedEvent {
+  const position = `element ${index} (bytes ${span.start}-${span.end})`;
+  if (span.start === span.end) return { bytes, ok: false, detail: `${position} is empty; the rule is a JSON value` };
+  if (span.depth > MAX_EVENT_DEPTH) {
+    return {
+      bytes,
+      ok: false,
+      detail: `${position} is nested ${span.depth} levels deep; the rule is at most ${MAX_EVENT_DEPTH} (HubSpot events are flat objects)`,
+    };
+  }
+  if (!parsed && !isUtf8(bytes)) {
+    return { bytes, ok: false, detail: `${position} is not valid UTF-8; the rule is UTF-8 JSON (RFC 8259 8.1)` };
+  }
+  let text: string | undefined;
+  let value: unknown;
+  try {
+    if (parsed && !span.longNumber) value = parsed.value;
+    else {
+      text = bytes.toString("utf8");
+      // lossless-json keeps the first of two different values for a key when told to; counting below refuses both.
+      value = span.longNumber
+        ? parseLossless(text, null, { parseNumber: numberAsSent, onDuplicateKey: () => undefined })
+        : JSON.parse(text);
+    }
+  } catch (error) {
+    return { bytes, ok: false, detail: `${position} is not valid JSON (${(error as Error).message})` };
+  }
+  if (countMembers(value) !== span.colons) {
+    const key = repeatedKey(text ?? bytes.toString("utf8"));
+    return {
+      bytes,
+      ok: false,
+      detail: `${position} repeats the key ${JSON.stringify(key)} in one object; the rule is unique keys (RFC 8259 4), since which value HubSpot meant is unknown`,
+    };
+  }
+  return { bytes, ok: true, value };
 }
 
 export function parseEventBatch(body: Buffer): ParseResult {
-  // RFC 8259 8.1: JSON between systems is UTF-8. Decoding invalid bytes would turn them into U+FFFD and publish a
-  // value HubSpot never sent (and overlong forms are a classic filter bypass), so the body is refused instead.
-  if (!isUtf8(body)) return { ok: false, problem: "body is not valid UTF-8; the rule is UTF-8 JSON (RFC 8259 8.1)" };
-  let value: unknown;
-  let depth: number;
-  try {
-    ({ value, depth } = parseScanned(body.toString("utf8")));
-  } catch (error) {
-    return { ok: false, problem: `body is not valid JSON (${(error as Error).message})` };
+  const split = splitBatch(body);
+  if (!split.ok) return split;
+  let whole: unknown[] | undefined;
+  // RFC 8259 8.1: JSON between systems is UTF-8. A body that is not is judged element by element (never decoded as a
+  // whole, which would turn bad bytes into U+FFFD and publish a value HubSpot never sent).
+  if (!split.unclosed && split.trailing === undefined && isUtf8(body)) {
+    try {
+      const value: unknown = JSON.parse(body.toString("utf8"));
+      if (Array.isArray(value) && value.length === split.elements.length) whole = value;
+    } catch {
+      // Some element is not valid JSON: each is parsed alone below, so only that one is refused.
+    }
   }
-  if (!Array.isArray(value))
-    return { ok: false, problem: `body is ${describe(value)}; the rule is a JSON array of events` };
-  // The batch array is one level above its events.
-  return { ok: true, events: value, nestedTooDeep: depth > MAX_EVENT_DEPTH + 1 };
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  return Array.isArray(value) ? "an array" : `a JSON ${typeof value}`;
+  const events = split.elements.map((span, index) =>
+    judge(body.subarray(span.start, span.end), span, whole ? { value: whole[index] } : undefined, index),
+  );
+  return {
+    ok: true,
+    events,
+    unclosed: split.unclosed,
+    ...(split.trailing ? { trailing: body.subarray(split.trailing.start, split.trailing.end) } : {}),
+  };
 }

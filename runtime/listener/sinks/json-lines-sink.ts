@@ -1,13 +1,16 @@
 /**
  * Local default: each ConnectorEventPayload as one JSON line on stdout or appended to a file (LOCAL_SINK_FILE), so
  * a newcomer sees events flow with no cloud and no emulator. Line shape: `{"attributes": {...}, "payload": {...}}`,
- * dead letters `{"deadLetter": {"reason", "reasonDetail"}, "data": "<event JSON>"}`. Resolves once the stream
- * accepted the write (the file sink: written to the OS).
+ * dead letters `{"deadLetter": {"reason", "reasonDetail"}, "data": "<the event's bytes as text>"}`, or with
+ * `"dataEncoding": "base64"` when the bytes are not valid UTF-8 (a JSON string cannot hold them as they are).
+ * Events Pub/Sub would refuse are refused here too, so local runs show what production would do. Resolves once
+ * the stream accepted the write (the file sink: written to the OS).
  */
 import { createWriteStream, type WriteStream } from "node:fs";
+import { isUtf8 } from "node:buffer";
 import type { Writable } from "node:stream";
 import type { ConnectorEventPayload } from "../../shared/connector-event-payload";
-import { eventAttributes, type DeadLetter, type EventSink, type ReadyState } from "./sink";
+import { eventMessage, type DeadLetter, type EventSink, type PublishOutcome, type ReadyState } from "./sink";
 
 export class JsonLinesSink implements EventSink {
   readonly kind = "jsonl";
@@ -20,10 +23,20 @@ export class JsonLinesSink implements EventSink {
     this.out = this.file ?? process.stdout;
   }
 
-  publish(payloads: readonly ConnectorEventPayload[]): Promise<void> {
+  async publish(payloads: readonly ConnectorEventPayload[]): Promise<PublishOutcome[]> {
     let text = "";
-    for (const payload of payloads) text += JSON.stringify({ attributes: eventAttributes(payload), payload }) + "\n";
-    return this.write(text);
+    const outcomes = payloads.map((payload): PublishOutcome => {
+      const built = eventMessage(payload, false);
+      if (!built.ok) return built.outcome;
+      text += JSON.stringify({ attributes: built.message.attributes, payload }) + "\n";
+      return { status: "published" };
+    });
+    try {
+      await this.write(text);
+      return outcomes;
+    } catch (error) {
+      return outcomes.map((outcome) => (outcome.status === "published" ? { status: "failed", error } : outcome));
+    }
   }
 
   deadLetter(letters: readonly DeadLetter[]): Promise<void> {
@@ -32,7 +45,9 @@ export class JsonLinesSink implements EventSink {
       text +=
         JSON.stringify({
           deadLetter: { reason: letter.reason, reasonDetail: letter.reasonDetail },
-          data: letter.data.toString("utf8"),
+          ...(isUtf8(letter.data)
+            ? { data: letter.data.toString("utf8") }
+            : { data: letter.data.toString("base64"), dataEncoding: "base64" }),
         }) + "\n";
     }
     return this.write(text);

@@ -1,14 +1,15 @@
 /**
  * Production sink: one Pub/Sub message per event on the events topic, dead letters on the dead-letter topic (which
- * may live in another project). `publish` waits for every message's acknowledgement (Promise.allSettled, so a
- * failure never leaves siblings unobserved) and rejects if any failed: the listener then answers 503 and HubSpot
- * retries the whole batch. With ordering on, a failed ordering key is resumed so later batches can publish (the
- * client drops an idle failed key's queue by itself; a key with messages still queued stays paused until resumed).
+ * may live in another project). `publish` answers one outcome per event (sink.ts): a message Pub/Sub would refuse
+ * is never sent (sink.ts `eventMessage`), and one it refuses anyway is found and reported alone while its neighbours
+ * are published (isolating-publish.ts); the caller dead-letters it.
  */
 import type { PubSub, Topic } from "@google-cloud/pubsub";
 import type { ConnectorEventPayload } from "../../shared/connector-event-payload";
 import { openTopic, publishDeadLetter } from "../../shared/pubsub";
-import { eventAttributes, type DeadLetter, type EventSink, type ReadyState } from "./sink";
+import type { MessageShape } from "../../shared/pubsub-limits";
+import { publishIsolating } from "./isolating-publish";
+import { eventMessage, type DeadLetter, type EventSink, type PublishOutcome, type ReadyState } from "./sink";
 
 export interface PubSubSinkOptions {
   pubsub: PubSub;
@@ -39,6 +40,8 @@ export class PublishError extends Error {
 export class PubSubSink implements EventSink {
   readonly kind = "pubsub";
   private readonly events: Topic;
+  /** The same topic without batching: a message republished here travels alone, so a refusal is its own. */
+  private readonly eventsAlone: Topic;
   private readonly deadLetters: Topic;
   private lastReady: { at: number; state: ReadyState } | undefined;
 
@@ -47,6 +50,12 @@ export class PubSubSink implements EventSink {
       messageOrdering: options.messageOrdering,
       publishTimeoutMs: options.publishTimeoutMs,
     });
+    this.eventsAlone = openTopic(options.pubsub, options.eventsTopic, {
+      messageOrdering: options.messageOrdering,
+      publishTimeoutMs: options.publishTimeoutMs,
+      maxMessages: 1,
+      maxMilliseconds: 0,
+    });
     // Dead letters are rare: no batching delay.
     this.deadLetters = openTopic(options.pubsub, options.deadLetterTopic, {
       publishTimeoutMs: options.publishTimeoutMs,
@@ -54,20 +63,30 @@ export class PubSubSink implements EventSink {
     });
   }
 
-  async publish(payloads: readonly ConnectorEventPayload[]): Promise<void> {
-    const ordering = this.options.messageOrdering;
-    const results = await Promise.allSettled(
-      payloads.map((payload) =>
-        this.events.publishMessage({
-          data: Buffer.from(JSON.stringify(payload)),
-          attributes: eventAttributes(payload),
-          ...(ordering ? { orderingKey: `${payload.objectType}:${payload.objectId}` } : {}),
-        }),
-      ),
-    );
-    this.throwIfAnyFailed(results, (index) => {
-      if (ordering) this.events.resumePublishing(`${payloads[index].objectType}:${payloads[index].objectId}`);
+  async publish(payloads: readonly ConnectorEventPayload[]): Promise<PublishOutcome[]> {
+    const outcomes = new Array<PublishOutcome>(payloads.length);
+    const messages: MessageShape[] = [];
+    const sentAt: number[] = [];
+    payloads.forEach((payload, index) => {
+      const built = eventMessage(payload, this.options.messageOrdering);
+      if (!built.ok) outcomes[index] = built.outcome;
+      else {
+        messages.push(built.message);
+        sentAt.push(index);
+      }
     });
+    const sent = await publishIsolating(this.events, this.eventsAlone, messages);
+    sent.forEach((outcome, k) => {
+      outcomes[sentAt[k]] =
+        outcome.status === "refused"
+          ? {
+              status: "rejected",
+              reason: "pubsub-rejected",
+              detail: `Pub/Sub refused this event's message when published alone: ${outcome.detail}`,
+            }
+          : outcome;
+    });
+    return outcomes;
   }
 
   async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
@@ -76,7 +95,14 @@ export class PubSubSink implements EventSink {
         publishDeadLetter(this.deadLetters, letter.data, { reason: letter.reason, reasonDetail: letter.reasonDetail }),
       ),
     );
-    this.throwIfAnyFailed(results, () => {});
+    let failed = 0;
+    let firstCause: unknown;
+    for (const result of results) {
+      if (result.status === "fulfilled") continue;
+      failed++;
+      firstCause ??= result.reason;
+    }
+    if (failed > 0) throw new PublishError(failed, results.length, firstCause);
   }
 
   async ready(): Promise<ReadyState> {
@@ -88,7 +114,7 @@ export class PubSubSink implements EventSink {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.events.flush(), this.deadLetters.flush()]);
+    await Promise.allSettled([this.events.flush(), this.eventsAlone.flush(), this.deadLetters.flush()]);
     await this.options.pubsub.close();
   }
 
@@ -102,17 +128,5 @@ export class PubSubSink implements EventSink {
         return { ready: true, detail: `topic ${this.options.eventsTopic} reachable (no metadata permission)` };
       return { ready: false, detail: `topic ${this.options.eventsTopic} unreachable: ${(error as Error).message}` };
     }
-  }
-
-  private throwIfAnyFailed(results: PromiseSettledResult<string>[], onFailure: (index: number) => void): void {
-    let failed = 0;
-    let firstCause: unknown;
-    results.forEach((result, index) => {
-      if (result.status === "fulfilled") return;
-      failed++;
-      firstCause ??= result.reason;
-      onFailure(index);
-    });
-    if (failed > 0) throw new PublishError(failed, results.length, firstCause);
   }
 }

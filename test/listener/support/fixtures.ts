@@ -3,7 +3,13 @@
 import type { ConnectorEventPayload } from "../../../runtime/shared/connector-event-payload";
 import { captureLogs, type LogEntry } from "../../../runtime/shared/log";
 import { signV3 } from "../../../runtime/listener/signature/sign";
-import type { DeadLetter, EventSink, ReadyState } from "../../../runtime/listener/sinks/sink";
+import {
+  eventMessage,
+  type DeadLetter,
+  type EventSink,
+  type PublishOutcome,
+  type ReadyState,
+} from "../../../runtime/listener/sinks/sink";
 import { startListener, type RunningListener } from "../../../runtime/listener";
 
 export const SECRET = "4f1c2b9e-6d3a-4b8f-9a71-1c2d3e4f5a6b";
@@ -18,9 +24,20 @@ export class RecordingSink implements EventSink {
   failingDeadLetters = false;
   closed = false;
 
-  async publish(payloads: readonly ConnectorEventPayload[]): Promise<void> {
-    if (this.failing) throw new Error("publish failed (test)");
-    this.published.push(...payloads);
+  /** A test's stand-in for Pub/Sub refusing one message: return a detail to refuse `payload` permanently. */
+  refuse: (payload: ConnectorEventPayload) => string | undefined = () => undefined;
+
+  /** Checks each message as the Pub/Sub sink does (sink.ts `eventMessage`), so limits apply here too. */
+  async publish(payloads: readonly ConnectorEventPayload[]): Promise<PublishOutcome[]> {
+    return payloads.map((payload): PublishOutcome => {
+      if (this.failing) return { status: "failed", error: new Error("publish failed (test)") };
+      const built = eventMessage(payload, false);
+      if (!built.ok) return built.outcome;
+      const refused = this.refuse(payload);
+      if (refused !== undefined) return { status: "rejected", reason: "pubsub-rejected", detail: refused };
+      this.published.push(payload);
+      return { status: "published" };
+    });
   }
   async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
     if (this.failing || this.failingDeadLetters) throw new Error("dead letter failed (test)");
