@@ -5,6 +5,7 @@ import type { DeadLetterAttributes } from "../../runtime/shared/pubsub";
 import { captureLogs, type LogEntry } from "../../runtime/shared/log";
 import { IntegrationStandIn } from "../../testing/integration-stand-in";
 import { freePort } from "../../testing/pubsub-emulator";
+import { Counter, Gate } from "../support/wait-for";
 import {
   attributesOf,
   DEAL_TRIGGER,
@@ -15,6 +16,31 @@ import {
   samplePayload,
   testConfig,
 } from "./helpers";
+
+/** Credentials that hold each execution, slot taken, until the test opens the gate; `arrivals` counts them. */
+function heldAuth(): { auth: typeof fixedTokenAuth; arrivals: Counter; gate: Gate } {
+  const arrivals = new Counter();
+  const gate = new Gate();
+  const auth = {
+    getRequestHeaders: async () => {
+      arrivals.increment();
+      await gate.passed();
+      return fixedTokenAuth.getRequestHeaders();
+    },
+  };
+  return { auth, arrivals, gate };
+}
+
+/** Date.now frozen at the real time until `advance(ms)`; `restore()` puts the real clock back. */
+function frozenClock(): { advance(ms: number): void; restore(): void } {
+  const realNow = Date.now;
+  let now = realNow();
+  Date.now = () => now;
+  return {
+    advance: (ms) => (now += ms),
+    restore: () => (Date.now = realNow),
+  };
+}
 
 interface Harness {
   url: string;
@@ -28,12 +54,15 @@ describe("dispatcher against the Application Integration stand-in", () => {
   let harness: Harness | undefined;
   let failDeadLetter = false;
 
-  async function start(overrides: Partial<DispatcherConfig> = {}): Promise<Harness> {
+  async function start(
+    overrides: Partial<DispatcherConfig> = {},
+    auth: typeof fixedTokenAuth = fixedTokenAuth,
+  ): Promise<Harness> {
     const { logger, entries } = captureLogs("DEBUG", "demo-project");
     const deadLetters: Harness["deadLetters"] = [];
     const dispatcher = createDispatcher({
       config: testConfig({ integrationsEndpoint: standIn.url, ...overrides }),
-      auth: fixedTokenAuth,
+      auth,
       logger,
       deadLetter: async (data, attributes) => {
         if (failDeadLetter) throw new Error("UNAVAILABLE: dead-letter topic unreachable");
@@ -86,11 +115,12 @@ describe("dispatcher against the Application Integration stand-in", () => {
 
   it("answers non-2xx when the integration does not answer within EXECUTION_TIMEOUT_MS", async () => {
     const { url, logs } = await start({ executionTimeoutMs: 150 });
-    standIn.setLatency(1000);
-    const started = Date.now();
+    standIn.setLatency(60_000); // never answers within the test
     const response = await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
     assert.equal(response.status, 503);
-    assert.ok(Date.now() - started < 900, "the dispatcher waited past its own timeout");
+    assert.equal(standIn.count, 1, "the execution reached the integration");
+    // The stand-in records an execution only when it answers: none yet, so the dispatcher did not wait for it.
+    assert.equal(standIn.requests.length, 0, "the dispatcher waited for the integration's answer");
     assert.ok(logs.some((entry) => entry.reason === "execution-timeout"));
   });
 
@@ -193,42 +223,52 @@ describe("dispatcher against the Application Integration stand-in", () => {
   });
 
   it("answers 429 beyond MAX_CONCURRENT_EXECUTIONS and runs only the allowed executions", async () => {
-    const { url } = await start({ maxConcurrentExecutions: 2 });
-    standIn.setLatency(300);
-    const statuses = await Promise.all(
-      [1, 2, 3].map(async (i) => {
-        await new Promise((resolve) => setTimeout(resolve, i * 20)); // arrive in order
-        return (await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status;
-      }),
-    );
-    assert.deepEqual(statuses, [204, 204, 429]);
+    const { auth, arrivals, gate } = heldAuth();
+    const { url } = await start({ maxConcurrentExecutions: 2, executionTimeoutMs: 30_000 }, auth);
+    const push = async () => (await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status;
+    // Each next delivery is sent once the previous one holds its slot (it reached the held credentials).
+    const first = push();
+    await arrivals.reached(1);
+    const second = push();
+    await arrivals.reached(2);
+    assert.equal(await push(), 429);
+    gate.open();
+    assert.deepEqual([await first, await second], [204, 204]);
+    assert.equal(arrivals.count, 2, "the refused delivery took no slot");
     assert.equal(standIn.count, 2);
     // Slots are given back: the next delivery runs.
     assert.equal((await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status, 204);
   });
 
   it("logs refusals at the cap once per second with their count, not once per refusal", async () => {
-    const { url, logs } = await start({ maxConcurrentExecutions: 1 });
-    standIn.setLatency(500);
-    const running = post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const refused = await Promise.all(
-      Array.from({ length: 20 }, async () => (await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status),
-    );
-    assert.deepEqual(new Set(refused), new Set([429]));
-    assert.equal((await running).status, 204);
-    const lines = logs.filter((entry) => entry.outcome === "throttled");
-    assert.equal(lines.length, 1, JSON.stringify(lines));
-    assert.equal(lines[0]?.throttled, 1, "the first refusal is logged at once");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    standIn.setLatency(300);
-    const again = post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal((await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status, 429);
-    await again;
-    const after = logs.filter((entry) => entry.outcome === "throttled");
-    assert.equal(after.length, 2);
-    assert.equal(after[1]?.throttled, 20, "the next line counts the refusals it did not log");
+    const { auth, arrivals, gate } = heldAuth();
+    const { url, logs } = await start({ maxConcurrentExecutions: 1, executionTimeoutMs: 30_000 }, auth);
+    const push = async () => (await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status;
+    // The interval is measured with Date.now: frozen, a slow machine cannot make the refusals straddle it.
+    const clock = frozenClock();
+    try {
+      const running = push();
+      await arrivals.reached(1); // the one slot is held until the gate opens
+      const refused = await Promise.all(Array.from({ length: 20 }, push));
+      assert.deepEqual(new Set(refused), new Set([429]));
+      // Every refusal is answered, and logged (or not) before its answer: the count is final.
+      const lines = logs.filter((entry) => entry.outcome === "throttled");
+      assert.equal(lines.length, 1, JSON.stringify(lines));
+      assert.equal(lines[0]?.throttled, 1, "the first refusal is logged at once");
+      clock.advance(999);
+      assert.equal(await push(), 429);
+      assert.equal(logs.filter((entry) => entry.outcome === "throttled").length, 1, "a line within the second");
+      clock.advance(1);
+      assert.equal(await push(), 429);
+      const after = logs.filter((entry) => entry.outcome === "throttled");
+      assert.equal(after.length, 2);
+      assert.equal(after[1]?.throttled, 21, "the next line counts the refusals it did not log");
+      gate.open();
+      assert.equal(await running, 204);
+    } finally {
+      clock.restore();
+      gate.open();
+    }
   });
 
   it("answers 400 to a malformed envelope and to a body that is not JSON", async () => {
@@ -292,12 +332,14 @@ describe("dispatcher against the Application Integration stand-in", () => {
   });
 
   it("lets an in-flight execution finish when closed, and accepts no new connection", async () => {
-    const { url, dispatcher } = await start();
-    standIn.setLatency(400);
+    const { auth, arrivals, gate } = heldAuth();
+    const { url, dispatcher } = await start({ executionTimeoutMs: 30_000 }, auth);
     const inFlight = post(`${url}/pubsub/push`, pushEnvelope(samplePayload()));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrivals.reached(1); // executing, held until the gate opens
     const closed = dispatcher.close();
+    gate.open();
     assert.equal((await inFlight).status, 204);
+    assert.equal(standIn.count, 1, "the execution ran after close()");
     await closed;
     await assert.rejects(fetch(`${url}/healthz`));
     harness = undefined;
