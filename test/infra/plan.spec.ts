@@ -20,25 +20,25 @@ interface Run {
   code: number;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
-/** Runs `npm run plan -- ARGS` as a user does (a child process: the plan replaces Pulumi's process-wide mock runtime). */
+/**
+ * Runs `npm run plan -- ARGS` as a user does (a child process: the plan replaces Pulumi's process-wide mock runtime).
+ * A plan that hangs is caught by the suite's mocha timeout; how fast it runs is a benchmark's question, not a test's.
+ */
 async function plan(...args: string[]): Promise<Run> {
-  const started = Date.now();
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, ["scripts/plan.ts", ...args], {
       cwd: ROOT,
       maxBuffer: 32 * 1024 * 1024,
     });
-    return { code: 0, stdout, stderr, ms: Date.now() - started };
+    return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return {
       code: failed.code ?? -1,
       stdout: failed.stdout ?? "",
       stderr: failed.stderr ?? "",
-      ms: Date.now() - started,
     };
   }
 }
@@ -183,10 +183,6 @@ describe("offline plan (npm run plan)", function () {
     );
     assert.match(dev.stdout, /role: roles\/integrations\.integrationInvoker/);
     assert.match(dev.stdout, /\nOutputs:\n\{/);
-  });
-
-  it("finishes well under 45 s", () => {
-    for (const run of [devJson, prodJson, dev]) assert.ok(run.ms < 45_000, `took ${run.ms} ms`);
   });
 
   it("exits 1 on bad config and names both bad keys on stderr", async () => {
