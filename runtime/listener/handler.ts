@@ -13,7 +13,7 @@ import { HTTP_PATHS } from "../../contract/http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseEventBatch } from "./events/parse";
 import { triageBatch, type AcceptedEvent } from "./events/triage";
-import { InFlightEvents, type Claim } from "./in-flight";
+import { InFlightEvents } from "./in-flight";
 import { ReplayCache } from "./replay-cache";
 import { BodyTooLargeError, isJsonContentType, readBody, sendEmpty, sendJson } from "../shared/http";
 import { latencySince, type Logger, type Severity } from "../shared/log";
@@ -100,45 +100,35 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
    */
   async function deliver(fresh: AcceptedEvent[], malformed: DeadLetter[]): Promise<Delivery> {
     const delivery: Delivery = { published: 0, deadLettered: [], unhandled: 0, joined: 0 };
-    const own: AcceptedEvent[] = [];
-    const claims: Claim[] = [];
-    const waits: Promise<boolean>[] = [];
-    for (const event of fresh) {
-      const claimed = inFlight.claim(event.payload.dedupKey);
-      if ("claim" in claimed) {
-        own.push(event);
-        claims.push(claimed.claim);
-      } else waits.push(claimed.wait);
-    }
-    const handled = new Array<boolean>(own.length).fill(false);
+    const claim = inFlight.claim(fresh.map((event) => event.payload.dedupKey));
+    const own = claim.owned.map((index) => fresh[index]);
+    const handled = new Set<string>();
     try {
       const [outcomes, malformedOk] = await Promise.all([publishOwn(own), deadLetter(malformed, delivery)]);
       if (!malformedOk) delivery.unhandled += malformed.length;
       const refused: DeadLetter[] = [];
-      const refusedAt: number[] = [];
+      const refusedKeys: string[] = [];
       outcomes.forEach((outcome, index) => {
+        const key = own[index].payload.dedupKey;
         if (outcome.status === "published") {
-          handled[index] = true;
+          handled.add(key);
           delivery.published++;
         } else if (outcome.status === "rejected") {
           refused.push({ data: own[index].bytes, reason: outcome.reason, reasonDetail: outcome.detail });
-          refusedAt.push(index);
+          refusedKeys.push(key);
         } else {
           delivery.unhandled++;
           delivery.firstError ??= outcome.error;
         }
       });
-      if (await deadLetter(refused, delivery)) for (const index of refusedAt) handled[index] = true;
+      if (await deadLetter(refused, delivery)) for (const key of refusedKeys) handled.add(key);
       else delivery.unhandled += refused.length;
-      // Remembered before the claims end, so a copy arriving right after finds them in the cache.
-      replayCache.remember(
-        own.filter((_, index) => handled[index]).map((event) => event.payload.dedupKey),
-        now(),
-      );
+      // Remembered before the claim ends, so a copy arriving right after finds them in the cache.
+      replayCache.remember(handled, now());
     } finally {
-      claims.forEach((claim, index) => claim.settle(handled[index]));
+      claim.settle(handled);
     }
-    for (const handledElsewhere of await Promise.all(waits)) {
+    for (const handledElsewhere of await Promise.all(claim.waits)) {
       delivery.joined++;
       if (!handledElsewhere) delivery.unhandled++;
     }
