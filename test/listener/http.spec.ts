@@ -10,6 +10,7 @@ import {
   startTestListener,
   type TestListener,
 } from "./support/fixtures";
+import { deferred, Gate } from "../support/wait-for";
 
 describe("listener HTTP", () => {
   let sink: RecordingSink;
@@ -233,18 +234,21 @@ describe("listener HTTP", () => {
     });
 
     it("close() finishes in-flight requests, then closes the sink", async () => {
-      let release: () => void = () => {};
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      const slowPublish = sink.publish.bind(sink);
+      const gate = new Gate();
+      const publishing = deferred();
+      const publish = sink.publish.bind(sink);
       sink.publish = async (payloads) => {
-        await gate;
-        return slowPublish(payloads);
+        publishing.resolve();
+        await gate.passed();
+        return publish(payloads);
       };
       const inFlight = postSigned(server.url, batch(2));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await publishing.promise; // the request is in flight: its publish waits for the gate
       const closed = server.listener.close();
+      // The listening socket closes at once; the sink must stay open while the request is in flight.
+      assert.equal(server.listener.server.listening, false);
       assert.equal(sink.closed, false);
-      release();
+      gate.open();
       assert.equal((await inFlight).status, 204);
       await closed;
       assert.equal(sink.closed, true);
