@@ -88,10 +88,28 @@ export type DeliveryOutcome =
   /** No response at all: refused, or reset before a status line (the request was never accepted). */
   | { kind: "not-connected"; code: string }
   /** A status line arrived but the response broke off: the failure a graceful shutdown must never cause. */
-  | { kind: "broken"; status: number; code: string };
+  | { kind: "broken"; status: number; code: string }
+  /** The server acknowledged the request (100 Continue), then the connection failed without an answer. */
+  | { kind: "dropped"; code: string };
+
+export interface DeliverOptions {
+  timeoutMs?: number;
+  /**
+   * Send `Expect: 100-continue` and the body only after the server's 100 Continue: the event proving the server
+   * accepted the connection and read the request, which a client cannot otherwise tell from a connection still in the
+   * kernel's accept queue. Called when it arrives.
+   */
+  onContinue?: () => void;
+}
 
 /** One POST on its own connection (no keep-alive: every outcome belongs to exactly one request). */
-export function deliver(port: number, signed: SignedRequest, timeoutMs = 10_000): Promise<DeliveryOutcome> {
+export function deliver(
+  port: number,
+  signed: SignedRequest,
+  options: DeliverOptions | number = {},
+): Promise<DeliveryOutcome> {
+  const { timeoutMs = 10_000, onContinue } = typeof options === "number" ? { timeoutMs: options } : options;
+  let continued = false;
   return new Promise((resolve) => {
     const req = request(
       {
@@ -99,7 +117,7 @@ export function deliver(port: number, signed: SignedRequest, timeoutMs = 10_000)
         port,
         method: "POST",
         path: "/webhooks/hubspot",
-        headers: { ...signed.headers, connection: "close" },
+        headers: { ...signed.headers, connection: "close", ...(onContinue ? { expect: "100-continue" } : {}) },
         agent: false,
         timeout: timeoutMs,
       },
@@ -116,8 +134,18 @@ export function deliver(port: number, signed: SignedRequest, timeoutMs = 10_000)
       },
     );
     req.on("timeout", () => req.destroy(Object.assign(new Error("client timeout"), { code: "ETIMEDOUT" })));
-    req.on("error", (error: NodeJS.ErrnoException) => resolve({ kind: "not-connected", code: error.code ?? "?" }));
-    req.end(signed.body);
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      resolve({ kind: continued ? "dropped" : "not-connected", code: error.code ?? "?" }),
+    );
+    if (!onContinue) {
+      req.end(signed.body);
+      return;
+    }
+    req.on("continue", () => {
+      continued = true;
+      onContinue();
+      req.end(signed.body);
+    });
   });
 }
 
@@ -219,8 +247,15 @@ export class TopicRecorder {
   readonly copies = new Map<string, number>();
   readonly problems: string[] = [];
   private subscription: Subscription | undefined;
+  /** The first stream error of a subscription attached with `failOnError`. */
+  private failure: Error | undefined;
+  private readonly changed = new Set<() => void>();
 
-  attach(subscription: Subscription): void {
+  /**
+   * `failOnError`: a stream error fails `waitForAll` (the emulator is meant to stay up). Without it errors are
+   * ignored: the stream errors while the emulator is down, the client retries by itself, the restart test reattaches.
+   */
+  attach(subscription: Subscription, options: { failOnError?: boolean } = {}): void {
     this.subscription = subscription;
     subscription.on("message", (message: Message) => {
       message.ack();
@@ -230,9 +265,13 @@ export class TopicRecorder {
       } catch (error) {
         this.problems.push((error as Error).message);
       }
+      for (const check of this.changed) check();
     });
-    // The stream errors while the emulator is down; the client retries by itself, the restart test reattaches.
-    subscription.on("error", () => {});
+    subscription.on("error", (error: Error) => {
+      if (!options.failOnError) return;
+      this.failure ??= error;
+      for (const check of this.changed) check();
+    });
   }
 
   async detach(): Promise<void> {
@@ -250,12 +289,32 @@ export class TopicRecorder {
     return [...required].filter(([key, count]) => (this.copies.get(key) ?? 0) < count).map(([key]) => key);
   }
 
-  async waitForAll(keys: string[], timeoutMs: number): Promise<void> {
-    await waitFor(() => this.missing(keys).length === 0, timeoutMs, "recorder incomplete").catch((error: Error) => {
-      const missing = this.missing(keys);
-      throw new Error(
-        `${error.message}: ${missing.length} keys short of copies, e.g. ${missing.slice(0, 3).join(", ")}`,
-      );
+  /**
+   * Resolves when every key has its copies, checked as each message arrives; rejects on a stream error (with
+   * `failOnError`) or, when `timeoutMs` is given, once it passed. Without it the mocha timeout is the hang guard.
+   */
+  waitForAll(keys: string[], timeoutMs?: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const shortfall = () => {
+        const missing = this.missing(keys);
+        return `${missing.length} keys short of copies, e.g. ${missing.slice(0, 3).join(", ")}`;
+      };
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => finish(new Error(`recorder incomplete after ${timeoutMs} ms: ${shortfall()}`)), timeoutMs);
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.changed.delete(check);
+        if (error) reject(error);
+        else resolve();
+      };
+      const check = () => {
+        if (this.failure) finish(new Error(`subscription failed: ${this.failure.message}; ${shortfall()}`));
+        else if (this.missing(keys).length === 0) finish();
+      };
+      this.changed.add(check);
+      check();
     });
   }
 }
