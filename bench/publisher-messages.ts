@@ -1,29 +1,20 @@
 // The messages the listener publishes for the bench's batches, built ahead of time for the publisher-bare scenario:
-// the same signed batches (bench/requests.ts), through the listener's own normalization, serialised as its Pub/Sub
-// sink serialises them (data = the ConnectorEventPayload's JSON, attributes = eventAttributes).
+// the same signed batches (bench/requests.ts), through the listener's own normalization and its sinks' own
+// `eventMessage` (data, attributes and, with ordering, the ordering key), so the two scenarios send the same bytes.
 import { normalizeEvent } from "../runtime/listener/events/normalize";
-import { eventAttributes } from "../runtime/listener/sinks/sink";
+import { eventMessage } from "../runtime/listener/sinks/sink";
+import type { MessageShape } from "../runtime/shared/pubsub-limits";
 import { prepareRequests } from "./requests";
 
-export interface PrebuiltMessage {
-  data: Buffer;
-  attributes: Record<string, string>;
-  orderingKey?: string;
-}
-
-/** `ordering`: with the per-object ordering key the sink adds when MESSAGE_ORDERING is on. */
-export function prebuiltBatches(count: number, ordering: boolean): PrebuiltMessage[][] {
+export function prebuiltBatches(count: number, ordering: boolean): MessageShape[][] {
   const receivedAt = new Date().toISOString();
   return prepareRequests(count).map((request) =>
     (JSON.parse(request.body.toString("utf8")) as unknown[]).map((event) => {
-      const result = normalizeEvent(event, receivedAt);
-      if (!result.ok) throw new Error(`bench event does not normalize: ${result.detail}`);
-      const { payload } = result;
-      return {
-        data: Buffer.from(JSON.stringify(payload)),
-        attributes: eventAttributes(payload),
-        ...(ordering ? { orderingKey: `${payload.objectType}:${payload.objectId}` } : {}),
-      };
+      const normalized = normalizeEvent(event, receivedAt);
+      if (!normalized.ok) throw new Error(`bench event does not normalize: ${normalized.detail}`);
+      const built = eventMessage(normalized.payload, ordering);
+      if (!built.ok) throw new Error(`bench event makes no message: ${JSON.stringify(built.outcome)}`);
+      return built.message;
     }),
   );
 }
