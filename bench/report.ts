@@ -100,3 +100,28 @@ export function printSummary(summary: ReturnType<typeof summarize>, runs: number
     line(`p99 ms at 80 %, ${scenario} (< 250)`, s, (v) => v.max < TARGETS.p99At80Ms);
   }
 }
+
+/** One row per run with both ratios and their inputs: the table docs/performance.md quotes. */
+export function printRunsTable(runs: ScenarioFigures[][]): void {
+  const events = (results: ScenarioFigures[], name: string) =>
+    results.find((r) => r.scenario === name)?.eventsPerSecond ?? "n/a";
+  const p99 = (results: ScenarioFigures[], name: string) =>
+    results.find((r) => r.scenario === name)?.at80.p99Ms.toFixed(1) ?? "n/a";
+  console.log(
+    `\n| run | floor-per-event events/s | listener-noop events/s | ratio | publisher-bare events/s | ` +
+      `listener-pubsub events/s | ratio | p99 ms at 80 %: floor-per-event / listener-noop / publisher-bare / listener-pubsub |`,
+  );
+  console.log(`|---:|---:|---:|---:|---:|---:|---:|---|`);
+  runs.forEach((results, index) => {
+    const ratios = runRatios(results);
+    console.log(
+      `| ${index + 1} | ${events(results, "floor-per-event")} | ${events(results, "listener-noop")} | ` +
+        `${ratios.listenerNoopToFloorPerEvent ?? "n/a"} | ${events(results, "publisher-bare")} | ` +
+        `${events(results, "listener-pubsub")} | ${ratios.listenerPubSubToPublisherBare ?? "n/a"} | ` +
+        ["floor-per-event", "listener-noop", "publisher-bare", "listener-pubsub"]
+          .map((s) => p99(results, s))
+          .join(" / ") +
+        " |",
+    );
+  });
+}

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { PUSH_PATTERNS, runDispatcherScenario, type DispatcherFigures } from "./dispatcher-scenario";
 import { CONNECTIONS, type ScenarioFigures } from "./measure";
 import { HAS_TASKSET, startChild } from "./processes";
-import { printRun, printSummary, runRatios, summarize, TARGETS, type RunRatios } from "./report";
+import { printRun, printRunsTable, printSummary, runRatios, summarize, TARGETS, type RunRatios } from "./report";
 import { EVENTS_PER_BATCH } from "./requests";
 import { HTTP_SCENARIOS, LOAD_CORE, runScenarios, SERVER_CORE } from "./scenarios";
 
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   const file = path.join(dir, `bench-${report.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
 
+  printRunsTable(runs.map((run) => run.results));
   printSummary(summary, runCount);
   for (const note of report.notes) console.log(note);
   console.log(`\nwritten: ${path.relative(process.cwd(), file)}`);
