@@ -318,4 +318,63 @@ describe("per-event judgement on the Pub/Sub emulator: counts and bytes of what 
     assertPublished(delivered.published, events.slice(0, 3));
     assertDeadLetters(delivered.deadLetters, [{ bytes: cut, reason: "invalid-event", detail: /not valid JSON/ }]);
   });
+
+  it("bytes after the array's end are one dead letter; the events before them are published", async () => {
+    const events = sampleEvents("contact.creation", 3);
+    const trailing = Buffer.from('{"subscriptionType":"contact.creation"},"x"');
+    const body = Buffer.concat([
+      arrayOf(events.map((event) => Buffer.from(eventText(event)))),
+      Buffer.from(" "),
+      trailing,
+    ]);
+
+    const delivered = await deliver(body, { published: 3, deadLetters: 1 });
+    assert.equal(delivered.status, 204);
+    assertPublished(delivered.published, events);
+    assertDeadLetters(delivered.deadLetters, [
+      { bytes: trailing, reason: "invalid-event", detail: /bytes follow the array's end/ },
+    ]);
+  });
+
+  it("a body that is not an array is dead-lettered whole and answered 400", async () => {
+    const [event] = sampleEvents("deal.creation", 1);
+    const body = Buffer.from(` ${eventText(event)}`);
+
+    const delivered = await deliver(body, { published: 0, deadLetters: 1 });
+    assert.equal(delivered.status, 400);
+    assert.equal(delivered.published.length, 0);
+    assertDeadLetters(delivered.deadLetters, [{ bytes: body, reason: "invalid-event", detail: /a JSON object/ }]);
+  });
+
+  it("an unknown type, a wrong type and nesting deeper than 32 are each dead-lettered alone", async () => {
+    const events = sampleEvents("deal.propertyChange", 5);
+    const [unknown, wrong, deep] = events.splice(1, 3);
+    const unknownText = swap(
+      eventText(unknown),
+      '"subscriptionType":"deal.propertyChange"',
+      '"subscriptionType":"ticket.creation"',
+    );
+    const wrongText = swap(eventText(wrong), `"objectId":${wrong.objectId}`, `"objectId":"x${wrong.objectId}"`);
+    const deepText = swap(
+      eventText(deep),
+      `"propertyValue":"${deep.propertyValue}"`,
+      `"propertyValue":${'{"a":'.repeat(32)}1${"}".repeat(32)}`,
+    );
+    const elements = [events[0], unknownText, wrongText, deepText, events[1]].map((item) =>
+      Buffer.from(typeof item === "string" ? item : eventText(item)),
+    );
+
+    const delivered = await deliver(arrayOf(elements), { published: 2, deadLetters: 3 });
+    assert.equal(delivered.status, 204);
+    assertPublished(delivered.published, events);
+    assertDeadLetters(delivered.deadLetters, [
+      { bytes: Buffer.from(unknownText), reason: "unsupported-event-type", detail: /"ticket.creation" is not handled/ },
+      { bytes: Buffer.from(wrongText), reason: "invalid-event", detail: /objectId is "x\d+"; the rule is an integer/ },
+      {
+        bytes: Buffer.from(deepText),
+        reason: "invalid-event",
+        detail: /nested 33 levels deep; the rule is at most 32/,
+      },
+    ]);
+  });
 });
