@@ -30,7 +30,10 @@ export interface ConnectorEventPayload {
   receivedAt: string;
   /** Hex SHA-256 of the fields that identify the change (portal, object, type, property, value, occurredAt). */
   dedupKey: string;
-  /** The event exactly as HubSpot sent it (int64 numbers as strings). */
+  /**
+   * The event as HubSpot sent it: numbers a double holds exactly stay numbers; any other (an id beyond 2^53, 1e400)
+   * is the string of its digits as sent.
+   */
   raw: Record<string, unknown>;
   /** Filled by the dispatcher when enrichment is on: the object's current properties. */
   object?: { properties: Record<string, string | null>; deleted?: boolean };

@@ -103,7 +103,7 @@ describe("listener events", () => {
           [false, '{"b":'],
         ],
       );
-      const trailing = parseEventBatch(Buffer.from('[{"a":1}] junk'));
+      const trailing = parseEventBatch(Buffer.from('[{"a":1}] junk \n'));
       assert.ok(trailing.ok && trailing.trailing?.toString() === "junk" && trailing.events.length === 1);
     });
 

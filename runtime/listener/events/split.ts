@@ -26,7 +26,7 @@ export interface ElementSpan {
 export interface SplitBatch {
   ok: true;
   elements: ElementSpan[];
-  /** Bytes after the array's closing bracket (not whitespace): they belong to no event, and are kept apart. */
+  /** Bytes after the array's closing bracket, whitespace around them excluded: they belong to no event. */
   trailing?: { start: number; end: number };
   /** The body ended inside the array: its last element is whatever came after the last comma (maybe cut off). */
   unclosed: boolean;
@@ -148,5 +148,7 @@ function finish(body: Uint8Array, elements: ElementSpan[], after: number): Split
   let start = after;
   while (start < body.length && isWhitespace(body[start])) start++;
   if (start === body.length) return { ok: true, elements, unclosed: false };
-  return { ok: true, elements, unclosed: false, trailing: { start, end: body.length } };
+  let end = body.length;
+  while (isWhitespace(body[end - 1])) end--;
+  return { ok: true, elements, unclosed: false, trailing: { start, end } };
 }
