@@ -1,5 +1,6 @@
 // One scenario's figures: a warm-up, the maximum rate (closed loop), then latency when offered 80 % of that maximum
 // (open loop). Whatever is driven (HTTP requests to a server, or batches a publisher sends) answers a LoadResult.
+import { loadavg } from "node:os";
 import { percentile, type LoadResult, type PacedJob } from "./load-generator";
 import { EVENTS_PER_BATCH } from "./requests";
 
@@ -16,6 +17,11 @@ export interface ScenarioFigures {
   at80: { offeredRps: number; achievedRps: number; p50Ms: number; p99Ms: number; errors: number };
   errors: number;
   peakRssMiB: number;
+  /**
+   * The machine's 1-minute load average after the maximum-rate phase. The server and the load generator account for
+   * about 2 of it; much more means something else competed for the 2 cores and the figures are noise.
+   */
+  loadAverage1m: number;
 }
 
 export interface Measured {
@@ -38,6 +44,7 @@ export async function measure(target: Measured, seconds: number): Promise<Scenar
   await target.drive(job(Math.min(3000, seconds * 1000), 0)); // warm-up: JIT, connections, caches
   const max = await target.drive(job(seconds * 1000, 0));
   const maxRps = rps(max);
+  const loadAverage1m = Math.round(loadavg()[0] * 10) / 10;
   const at80 = await target.drive(job(seconds * 1000, 0.8 * maxRps));
   if (max.errors + at80.errors > 0) {
     console.error(`${target.name}: ${max.errors + at80.errors} errors`, max.statusCounts, at80.statusCounts);
@@ -58,5 +65,6 @@ export async function measure(target: Measured, seconds: number): Promise<Scenar
     },
     errors: max.errors,
     peakRssMiB: target.peakRssMiB(),
+    loadAverage1m,
   };
 }
