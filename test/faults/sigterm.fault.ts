@@ -104,13 +104,27 @@ describe("fault: SIGTERM under load", function () {
     const deliveries: Delivery[] = [];
     const accepted = new Counter();
     let signalled = false;
+    let signalledAt = 0;
+    const signalSent = deferred();
+    // SIGTERM goes out the moment the listener acknowledges a request once 20 batches were accepted: that request's
+    // body is sent after the signal, so at least one request is in flight at SIGTERM by construction.
+    const signalOnce = () => {
+      if (signalled || accepted.count < 20) return;
+      signalled = true;
+      signalledAt = Date.now();
+      listener.kill("SIGTERM");
+      signalSent.resolve();
+    };
     let next = 0;
     const client = async () => {
       while (next < batches.length) {
         const batch = batches[next++];
         let acknowledgedBeforeSignal = false;
         const outcome = await deliver(port, signedDelivery(batch.events), {
-          onContinue: () => (acknowledgedBeforeSignal = !signalled),
+          onContinue: () => {
+            acknowledgedBeforeSignal = !signalled;
+            signalOnce();
+          },
         });
         deliveries.push({ batch: batch.id, acknowledgedBeforeSignal, endedAfterSignal: signalled, outcome });
         if (isAccepted(outcome)) accepted.increment();
@@ -119,10 +133,13 @@ describe("fault: SIGTERM under load", function () {
     };
     const load = Promise.all(Array.from({ length: CONNECTIONS }, client));
 
-    await accepted.reached(20);
-    signalled = true;
-    const signalledAt = Date.now();
-    listener.kill("SIGTERM");
+    await Promise.race([
+      signalSent.promise,
+      load.then(() => {
+        if (!signalled)
+          throw new Error(`the load ended before SIGTERM: ${JSON.stringify(deliveries.slice(-CONNECTIONS))}`);
+      }),
+    ]);
     // Cloud Run's side of the contract: SIGKILL once its grace is over. The assertion is on how the process ended.
     const cloudRunKill = setTimeout(() => listener.kill("SIGKILL"), CLOUD_RUN_GRACE_MS);
     const exit = await exited;
