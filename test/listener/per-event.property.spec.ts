@@ -47,6 +47,10 @@ interface PlannedEvent {
 /** Numbers no double holds exactly: kept as their digits (a string) wherever they appear. */
 const UNSAFE_NUMBERS = ["1e400", "-1e400", "1e-400", `9${"1234567890".repeat(40)}`, "0.10000000000000000555"];
 
+/** Text fields of an event: only propertyName becomes a Pub/Sub attribute (limits apply); the others are data. */
+type TextField = "propertyName" | "propertyValue" | "changeSource";
+const textField = fc.constantFrom<TextField>("propertyName", "propertyValue", "changeSource");
+
 type Mutation =
   | { kind: "valid" }
   | { kind: "repeatedKey"; where: "top" | "nested" | "inArray"; same: boolean; pick: number }
@@ -58,8 +62,8 @@ type Mutation =
     }
   | { kind: "wrongType"; field: "objectId" | "occurredAt" | "portalId" }
   | { kind: "unknownType"; type: "ticket.creation" | "contact.privacyDeletion" | "object.creation 0-5" }
-  | { kind: "loneSurrogate"; escape: "\\ud800" | "\\udfff" | "\\uDC00" }
-  | { kind: "propertyNameBytes"; unit: "a" | "€"; bytes: 1023 | 1024 | 1025 | 1026; escaped: boolean }
+  | { kind: "loneSurrogate"; field: TextField; escape: "\\ud800" | "\\udfff" | "\\uDC00" }
+  | { kind: "longText"; field: TextField; unit: "a" | "€"; bytes: 1023 | 1024 | 1025 | 1026; escaped: boolean }
   | { kind: "invalidUtf8"; bytes: readonly number[] }
   | { kind: "invalidJson"; variant: "noValue" | "trailingComma" | "bareWord" | "afterObject" | "singleQuotes" }
   | { kind: "nesting"; levels: 31 | 32; brackets: "{" | "[" }
@@ -112,10 +116,12 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant("loneSurrogate" as const),
+    field: textField,
     escape: fc.constantFrom("\\ud800" as const, "\\udfff" as const, "\\uDC00" as const),
   }),
   fc.record({
-    kind: fc.constant("propertyNameBytes" as const),
+    kind: fc.constant("longText" as const),
+    field: textField,
     unit: fc.constantFrom("a" as const, "€" as const),
     bytes: fc.constantFrom(1023 as const, 1024 as const, 1025 as const, 1026 as const),
     escaped: fc.boolean(),
@@ -154,7 +160,7 @@ const eventPlanArb: fc.Arbitrary<EventPlan> = fc.record({
   after: whitespace,
 });
 
-const batchArb = (maxLength: number) => fc.array(eventPlanArb, { minLength: 1, maxLength });
+const batchArb = (maxLength: number) => fc.array(eventPlanArb, { minLength: 1, maxLength, size: "max" });
 
 // --- Building the bytes, and what each event must become ---
 
@@ -261,17 +267,21 @@ function planEvent(plan: EventPlan, earlier: readonly PlannedEvent[], earlierMem
       } else replaceMember(members, member("subscriptionType", mutation.type));
       expect = dead("unsupported-event-type", `subscription type ${mutation.type}`);
       break;
-    case "loneSurrogate":
-      // An escape in the JSON text: valid JSON and valid UTF-8 bytes, but no Pub/Sub attribute can hold it.
-      replaceMember(members, member("propertyName", null, `"name${mutation.escape}"`));
-      expect = dead("invalid-event", "lone surrogate in propertyName", true);
+    case "loneSurrogate": {
+      // An escape in the JSON text: valid JSON and valid UTF-8 bytes, but no Pub/Sub attribute can hold it; as data
+      // (JSON.stringify writes it escaped) it is fine.
+      const value = `name${String.fromCharCode(parseInt(mutation.escape.slice(2), 16))}`;
+      replaceMember(members, member(mutation.field, value, `"name${mutation.escape}"`));
+      if (mutation.field === "propertyName") expect = dead("invalid-event", "lone surrogate in propertyName", true);
       break;
-    case "propertyNameBytes": {
-      const name = mutation.unit.repeat(Math.floor(mutation.bytes / Buffer.byteLength(mutation.unit)));
-      const padded = name + "a".repeat(mutation.bytes - Buffer.byteLength(name));
-      const raw = mutation.escaped ? `"${padded.replaceAll("€", "\\u20ac")}"` : JSON.stringify(padded);
-      replaceMember(members, member("propertyName", padded, raw));
-      if (mutation.bytes > 1024) expect = dead("invalid-event", `propertyName of ${mutation.bytes} bytes`, true);
+    }
+    case "longText": {
+      const repeated = mutation.unit.repeat(Math.floor(mutation.bytes / Buffer.byteLength(mutation.unit)));
+      const value = repeated + "a".repeat(mutation.bytes - Buffer.byteLength(repeated));
+      const raw = mutation.escaped ? `"${value.replaceAll("€", "\\u20ac")}"` : JSON.stringify(value);
+      replaceMember(members, member(mutation.field, value, raw));
+      if (mutation.field === "propertyName" && mutation.bytes > 1024)
+        expect = dead("invalid-event", `propertyName of ${mutation.bytes} bytes`, true);
       break;
     }
     case "invalidUtf8":
@@ -410,6 +420,7 @@ function checkEvents(
       assert.equal(payload.eventType, expect.eventType, show(event));
       assert.equal(payload.propertyName, expect.propertyName, show(event));
       assert.equal(payload.propertyValue, expect.propertyValue, show(event));
+      assert.equal(payload.changeSource, expect.raw.changeSource, show(event));
       assert.deepEqual(payload.raw, expect.raw, show(event));
     } else if (expect.kind === "dead") {
       assert.equal(copies.length, 0, `${show(event)} (${expect.why}) was published`);
