@@ -82,14 +82,26 @@ describe("listener HTTP", () => {
       assertNothingPublished();
     });
 
-    it("400 for invalid JSON or a body that is not an array, saying why", async () => {
-      const invalid = await postSigned(server.url, "[{");
-      assert.equal(invalid.status, 400);
-      assert.match(((await invalid.json()) as { error: string }).error, /not valid JSON/);
+    it("400 for a signed body that is not a JSON array, saying why, after keeping it whole as a dead letter", async () => {
       const object = await postSigned(server.url, '{"eventId":1}');
       assert.equal(object.status, 400);
       assert.match(((await object.json()) as { error: string }).error, /the rule is a JSON array of events/);
-      assertNothingPublished();
+      assert.equal(sink.published.length, 0);
+      assert.deepEqual(
+        sink.deadLetters.map((letter) => [letter.reason, letter.data.toString()]),
+        [["invalid-event", '{"eventId":1}']],
+      );
+    });
+
+    it("204 for an array cut off mid-event: the cut-off element is dead-lettered with its bytes, never a 4xx", async () => {
+      const cut = await postSigned(server.url, '[{"eventId":1');
+      assert.equal(cut.status, 204);
+      assert.equal(sink.published.length, 0);
+      assert.deepEqual(
+        sink.deadLetters.map((letter) => [letter.reason, letter.data.toString()]),
+        [["invalid-event", '{"eventId":1']],
+      );
+      assert.match(sink.deadLetters[0].reasonDetail, /is not valid JSON/);
     });
   });
 
