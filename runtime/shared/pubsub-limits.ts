@@ -96,7 +96,7 @@ export function messageProblems(message: MessageShape): readonly string[] {
  * `value` cut to at most `maxBytes` of UTF-8, never inside a character, with lone surrogates replaced (U+FFFD), so it
  * is always a valid attribute value. For texts of our own (a dead letter's reason), never for an event's values.
  */
-export function fitAttributeValue(value: string, maxBytes = PUBSUB_LIMITS.attributeValueBytes): string {
+export function fitAttributeValue(value: string, maxBytes: number = PUBSUB_LIMITS.attributeValueBytes): string {
   const wellFormed = value.toWellFormed();
   if (Buffer.byteLength(wellFormed) <= maxBytes) return wellFormed;
   const cut = Buffer.from(wellFormed)

@@ -148,4 +148,22 @@ describe("publishIsolating on the Pub/Sub emulator", function () {
       await collector.close();
     }
   });
+
+  it("with message ordering, publishes the neighbours that share the refused message's ordering key", async () => {
+    // The client sends one batch at a time per ordering key and puts every message queued meanwhile into the next
+    // one, whatever maxMessages says: republished all at once, these would travel with the refused one again.
+    const { batched, alone, collector } = await setUp(true);
+    try {
+      const outcomes = await publishIsolating(batched, alone, [
+        valid("before", "contact:1"),
+        refusedByEmulator("refused", "contact:1"),
+        valid("after", "contact:1"),
+        valid("other", "contact:2"),
+      ]);
+      assert.deepEqual(statuses(outcomes), ["published", "refused", "published", "published"]);
+      await onlyThese(batched, collector, ["before", "after", "other"]);
+    } finally {
+      await collector.close();
+    }
+  });
 });

@@ -36,13 +36,43 @@ export async function publishIsolating(
     else if (classifyPublishFailure(result.reason) === "message") retry.push(index);
     else outcomes[index] = { status: "failed", error: result.reason };
   });
-  const second = await Promise.allSettled(retry.map((index) => send(alone, messages[index])));
-  second.forEach((result, k) => {
-    const index = retry[k];
-    if (result.status === "fulfilled") outcomes[index] = { status: "published" };
-    else if (classifyPublishFailure(result.reason) === "message") {
-      outcomes[index] = { status: "refused", detail: describePublishFailure(result.reason) };
-    } else outcomes[index] = { status: "failed", error: result.reason };
-  });
+  await Promise.all(
+    inOrderingGroups(retry, messages).map(async (group) => {
+      // One at a time within an ordering key: the client sends a key's messages one batch at a time and puts all
+      // that queued meanwhile into the next batch, whatever maxMessages says, so only waiting keeps each alone.
+      for (const index of group) {
+        try {
+          await send(alone, messages[index]);
+          outcomes[index] = { status: "published" };
+        } catch (error) {
+          outcomes[index] =
+            classifyPublishFailure(error) === "message"
+              ? { status: "refused", detail: describePublishFailure(error) }
+              : { status: "failed", error };
+        }
+      }
+    }),
+  );
   return outcomes;
+}
+
+/** `indexes` grouped by ordering key, in order; a message without a key is a group of its own. */
+function inOrderingGroups(indexes: readonly number[], messages: readonly MessageShape[]): number[][] {
+  const groups: number[][] = [];
+  const byKey = new Map<string, number[]>();
+  for (const index of indexes) {
+    const key = messages[index].orderingKey;
+    if (key === undefined) {
+      groups.push([index]);
+      continue;
+    }
+    let group = byKey.get(key);
+    if (!group) {
+      group = [];
+      byKey.set(key, group);
+      groups.push(group);
+    }
+    group.push(index);
+  }
+  return groups;
 }
