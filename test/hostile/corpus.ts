@@ -853,6 +853,57 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     deadLetters: 1,
   },
 
+  // --- One poison event among valid ones (issue 11: no event held hostage) ---------------------------------------
+  {
+    name: "a lone surrogate in propertyName among 50 valid events",
+    why: "Pub/Sub attributes are UTF-8: refused before sending (one refused message fails its whole RPC), neighbours published",
+    build: (ctx) =>
+      ctx.post(`[${eventWith(ctx, "propertyName", '"firstname\\ud800"').slice(1, -1)},${ctx.batch(50).slice(1)}`),
+    status: 204,
+    published: 50,
+    deadLetters: 1,
+  },
+  {
+    name: "a repeated key in one event, no number above 2^53 in the batch",
+    why: "JSON.parse would keep the last value silently: the event is dead-lettered, its neighbours published",
+    build: (ctx) => ctx.post(`[${eventWith(ctx, "objectId", '1,"objectId":2').slice(1, -1)},${ctx.batch(3).slice(1)}`),
+    status: 204,
+    published: 3,
+    deadLetters: 1,
+  },
+  {
+    name: "a repeated key in one event beside an id above 2^53",
+    why: "the lossless parser used to answer 400 for the whole batch: now the same rule as without, one dead letter",
+    build: (ctx) =>
+      ctx.post(
+        `[${eventWith(ctx, "objectId", '9007199254740993,"objectId":9007199254740995').slice(1, -1)},${ctx.batch(3).slice(1)}`,
+      ),
+    status: 204,
+    published: 3,
+    deadLetters: 1,
+  },
+  {
+    name: "an extra field and propertyValue of 1e400",
+    why: "values as sent: the digits are kept as text, not Infinity or null",
+    build: (ctx) => ctx.post(eventWith(ctx, "propertyValue", '1e400,"big":1e400')),
+    status: 204,
+    published: 1,
+    verify: ([payload]) => {
+      assert.equal(payload.propertyValue, "1e400");
+      assert.equal(payload.raw.big, "1e400");
+      assert.equal(payload.raw.propertyValue, "1e400");
+    },
+  },
+  {
+    name: "a 2,000-byte propertyName",
+    why: "Pub/Sub caps attribute values at 1,024 bytes (https://cloud.google.com/pubsub/quotas#resource_limits): dead-lettered, never cut",
+    build: (ctx) =>
+      ctx.post(`[${eventWith(ctx, "propertyName", `"${"p".repeat(2000)}"`).slice(1, -1)},${ctx.batch(2).slice(1)}`),
+    status: 204,
+    published: 2,
+    deadLetters: 1,
+  },
+
   // --- Very long strings -------------------------------------------------------------------------------------------
   {
     name: "a 900 KiB propertyValue",
