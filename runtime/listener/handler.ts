@@ -12,13 +12,14 @@
 import { HTTP_PATHS } from "../../contract/http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseEventBatch } from "./events/parse";
-import { triageBatch, type AcceptedEvent } from "./events/triage";
+import { triageBatch } from "./events/triage";
+import { Deliveries } from "./delivery";
 import { InFlightEvents } from "./in-flight";
 import { ReplayCache } from "./replay-cache";
 import { BodyTooLargeError, isJsonContentType, readBody, sendEmpty, sendJson } from "../shared/http";
 import { latencySince, type Logger, type Severity } from "../shared/log";
 import { requestUri, unverifiableReason, verifyRequest, type SignaturePolicy } from "./signature";
-import type { DeadLetter, EventSink, PublishOutcome } from "./sinks/sink";
+import type { EventSink } from "./sinks/sink";
 import type { ListenerConfig } from "./config";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
@@ -40,18 +41,6 @@ export interface ListenerHandler {
   readonly inFlight: InFlightEvents;
 }
 
-/** What became of a batch's events. */
-interface Delivery {
-  published: number;
-  /** Dead letters written: malformed events, bytes outside any event, events Pub/Sub refused. */
-  deadLettered: DeadLetter[];
-  /** Events neither published nor dead-lettered (transient failures, here or in a concurrent delivery). */
-  unhandled: number;
-  /** Copies of events another delivery was publishing. */
-  joined: number;
-  firstError?: unknown;
-}
-
 interface Outcome {
   status: number;
   severity: Severity;
@@ -69,71 +58,8 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
   };
   const replayCache = new ReplayCache(config.dedupWindowMs, config.dedupMaxEntries);
   const inFlight = new InFlightEvents();
+  const deliveries = new Deliveries({ sink, replayCache, inFlight, now });
 
-  /** Dead-letters `letters`; false (never a throw) when Pub/Sub did not acknowledge them all. */
-  async function deadLetter(letters: DeadLetter[], delivery: Delivery): Promise<boolean> {
-    if (letters.length === 0) return true;
-    try {
-      await sink.deadLetter(letters);
-      delivery.deadLettered.push(...letters);
-      return true;
-    } catch (error) {
-      delivery.firstError ??= error;
-      return false;
-    }
-  }
-
-  async function publishOwn(events: AcceptedEvent[]): Promise<PublishOutcome[]> {
-    if (events.length === 0) return [];
-    try {
-      return await sink.publish(events.map((event) => event.payload));
-    } catch (error) {
-      // The contract says publish never rejects; if a sink does, nothing of it is known to be durable.
-      return events.map(() => ({ status: "failed", error }));
-    }
-  }
-
-  /**
-   * Publishes the fresh events (each one claimed, so a concurrent copy waits instead of publishing it again) and
-   * dead-letters the rest. Claims are settled before waiting on other deliveries' claims: two deliveries waiting on
-   * each other's events would otherwise never finish.
-   */
-  async function deliver(fresh: AcceptedEvent[], malformed: DeadLetter[]): Promise<Delivery> {
-    const delivery: Delivery = { published: 0, deadLettered: [], unhandled: 0, joined: 0 };
-    const claim = inFlight.claim(fresh.map((event) => event.payload.dedupKey));
-    const own = claim.owned.map((index) => fresh[index]);
-    const handled = new Set<string>();
-    try {
-      const [outcomes, malformedOk] = await Promise.all([publishOwn(own), deadLetter(malformed, delivery)]);
-      if (!malformedOk) delivery.unhandled += malformed.length;
-      const refused: DeadLetter[] = [];
-      const refusedKeys: string[] = [];
-      outcomes.forEach((outcome, index) => {
-        const key = own[index].payload.dedupKey;
-        if (outcome.status === "published") {
-          handled.add(key);
-          delivery.published++;
-        } else if (outcome.status === "rejected") {
-          refused.push({ data: own[index].bytes, reason: outcome.reason, reasonDetail: outcome.detail });
-          refusedKeys.push(key);
-        } else {
-          delivery.unhandled++;
-          delivery.firstError ??= outcome.error;
-        }
-      });
-      if (await deadLetter(refused, delivery)) for (const key of refusedKeys) handled.add(key);
-      else delivery.unhandled += refused.length;
-      // Remembered before the claim ends, so a copy arriving right after finds them in the cache.
-      replayCache.remember(handled, now());
-    } finally {
-      claim.settle(handled);
-    }
-    for (const handledElsewhere of await Promise.all(claim.waits)) {
-      delivery.joined++;
-      if (!handledElsewhere) delivery.unhandled++;
-    }
-    return delivery;
-  }
   let shuttingDown = false;
 
   async function receive(req: IncomingMessage, res: ServerResponse, pathAndQuery: string): Promise<Outcome> {
@@ -184,8 +110,11 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
     const parsed = parseEventBatch(body);
     if (!parsed.ok) {
       // Signed, yet no event can be taken from it: kept whole as one dead letter, then refused so the sender learns.
-      const kept: Delivery = { published: 0, deadLettered: [], unhandled: 0, joined: 0 };
-      if (!(await deadLetter([{ data: body, reason: "invalid-event", reasonDetail: parsed.problem }], kept))) {
+      const kept = await deliveries.deliver(
+        [],
+        [{ data: body, reason: "invalid-event", reasonDetail: parsed.problem }],
+      );
+      if (kept.unhandled > 0) {
         sendEmpty(res, 503, { "retry-after": RETRY_AFTER_SECONDS });
         return {
           status: 503,
@@ -214,7 +143,7 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
         reasonDetail: "bytes follow the array's end; the rule is one JSON array",
       });
     }
-    const delivery = await deliver(fresh, rejected);
+    const delivery = await deliveries.deliver(fresh, rejected);
     const fields = {
       events: parsed.events.length,
       published: delivery.published,
