@@ -1,5 +1,6 @@
 // The load generator's process: builds its own signed requests (shipping 40 MB over IPC would cost more than
-// signing), runs one job per message and answers with the result.
+// signing), runs one job per message and answers with the result. Requests are signed again once they are two
+// minutes old: the listener refuses timestamps older than five minutes, and `--runs` lasts longer than that.
 import { runLoad, type LoadJob, type PreparedRequest } from "./load-generator";
 import { prepareRequests } from "./requests";
 
@@ -11,15 +12,20 @@ export interface WorkerJob extends Omit<LoadJob, "requests"> {
   requests?: PreparedRequest[];
 }
 
-const prepared = new Map<boolean, PreparedRequest[]>();
+const MAX_AGE_MS = 120_000;
+const prepared = new Map<boolean, { at: number; requests: PreparedRequest[] }>();
+
+function signedRequests(batches: number, bigIds: boolean): PreparedRequest[] {
+  const cached = prepared.get(bigIds);
+  if (cached && Date.now() - cached.at < MAX_AGE_MS) return cached.requests;
+  const fresh = { at: Date.now(), requests: prepareRequests(batches, { bigIds }) };
+  prepared.set(bigIds, fresh);
+  return fresh.requests;
+}
 
 process.on("message", (message: WorkerJob) => {
   void (async () => {
-    const bigIds = message.bigIds ?? false;
-    if (!message.requests && !prepared.has(bigIds)) {
-      prepared.set(bigIds, prepareRequests(message.batches ?? 2000, { bigIds }));
-    }
-    const requests = message.requests ?? prepared.get(bigIds)!;
+    const requests = message.requests ?? signedRequests(message.batches ?? 2000, message.bigIds ?? false);
     const result = await runLoad({ ...message, requests });
     process.send?.(result);
   })();

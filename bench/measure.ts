@@ -22,6 +22,8 @@ export interface ScenarioFigures {
    * about 2 of it; much more means something else competed for the 2 cores and the figures are noise.
    */
   loadAverage1m: number;
+  /** CPU the process under test used during the maximum-rate phase, in % of one core: ~100 means CPU-bound. */
+  cpuPercentAtMax: number;
 }
 
 export interface Measured {
@@ -29,6 +31,7 @@ export interface Measured {
   description: string;
   drive(job: PacedJob): Promise<LoadResult>;
   peakRssMiB(): number;
+  cpuSeconds(): number;
 }
 
 function rps(result: LoadResult): number {
@@ -42,7 +45,9 @@ export async function measure(target: Measured, seconds: number): Promise<Scenar
     targetRate,
   });
   await target.drive(job(Math.min(3000, seconds * 1000), 0)); // warm-up: JIT, connections, caches
+  const cpuBefore = target.cpuSeconds();
   const max = await target.drive(job(seconds * 1000, 0));
+  const cpuPercentAtMax = Math.round(((target.cpuSeconds() - cpuBefore) * 100_000) / max.elapsedMs);
   const maxRps = rps(max);
   const loadAverage1m = Math.round(loadavg()[0] * 10) / 10;
   const at80 = await target.drive(job(seconds * 1000, 0.8 * maxRps));
@@ -66,5 +71,6 @@ export async function measure(target: Measured, seconds: number): Promise<Scenar
     errors: max.errors,
     peakRssMiB: target.peakRssMiB(),
     loadAverage1m,
+    cpuPercentAtMax,
   };
 }

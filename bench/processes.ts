@@ -13,7 +13,12 @@ export interface Child {
   stop(): Promise<void>;
   /** Peak resident set size in MiB (VmHWM), read from /proc while the process is alive. */
   peakRssMiB(): number;
+  /** CPU time used so far (user + system), in seconds, from /proc. */
+  cpuSeconds(): number;
 }
+
+// USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux architecture Node runs on.
+const TICKS_PER_SECOND = 100;
 
 export interface ChildOptions {
   core?: number;
@@ -58,6 +63,12 @@ export function startChild(file: string, options: ChildOptions = {}): Promise<Ch
           const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
           const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? "0");
           return Math.round(kib / 1024);
+        },
+        cpuSeconds: () => {
+          // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
+          const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
         },
       });
     });

@@ -60,13 +60,15 @@ export function summarize(runs: RunRatios[]) {
 export function printRun(index: number, results: ScenarioFigures[], ratios: RunRatios): void {
   console.log(`\nrun ${index + 1}`);
   console.log(
-    `| scenario | req/s | events/s | p50 ms | p99 ms | p99 ms at 80 % | errors | peak RSS MiB | load avg 1 min |`,
+    `| scenario | req/s | events/s | p50 ms | p99 ms | p99 ms at 80 % | errors | peak RSS MiB | CPU % at max | ` +
+      `load avg 1 min |`,
   );
-  console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|`);
+  console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
   for (const r of results) {
     console.log(
       `| ${r.scenario} | ${r.requestsPerSecond} | ${r.eventsPerSecond} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ` +
-        `${r.at80.p99Ms.toFixed(1)} | ${r.errors + r.at80.errors} | ${r.peakRssMiB} | ${r.loadAverage1m} |`,
+        `${r.at80.p99Ms.toFixed(1)} | ${r.errors + r.at80.errors} | ${r.peakRssMiB} | ${r.cpuPercentAtMax} | ` +
+        `${r.loadAverage1m} |`,
     );
   }
   console.log(

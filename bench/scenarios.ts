@@ -42,6 +42,7 @@ function overHttp(name: string, description: string, child: Child, load: Child, 
     drive: (job: PacedJob) =>
       load.request<LoadResult>({ ...job, port: Number(child.hello.port), batches: 3000, bigIds } satisfies WorkerJob),
     peakRssMiB: () => child.peakRssMiB(),
+    cpuSeconds: () => child.cpuSeconds(),
   };
 }
 
@@ -92,6 +93,7 @@ async function pubSubScenarios(
         description: "pre-built listener messages published with the listener's client settings",
         drive: (job) => publisher.request<LoadResult>(job),
         peakRssMiB: () => publisher.peakRssMiB(),
+        cpuSeconds: () => publisher.cpuSeconds(),
       };
       // The emulator's JVM warms up here, before either measured scenario sees it.
       await bare.drive({ connections: 16, durationMs: EMULATOR_WARMUP_MS, targetRate: 0 });
