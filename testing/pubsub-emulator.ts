@@ -11,6 +11,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import type { PubSub } from "@google-cloud/pubsub";
+import { createPubSub } from "../runtime/shared/pubsub";
 
 const DEFAULT_SDK_ROOT = "/usr/lib/google-cloud-sdk";
 const READY_TIMEOUT_MS = 40_000;
@@ -150,4 +152,44 @@ export async function startEmulatorOrSkip(context: Mocha.Context): Promise<PubSu
   }
   context.timeout(READY_TIMEOUT_MS + 10_000);
   return PubSubEmulator.start((found as { binary: string }).binary);
+}
+
+export interface EmulatorSuite {
+  /** Set in `before`: read them in hooks and tests only. */
+  readonly emulator: PubSubEmulator;
+  readonly pubsub: PubSub;
+  /** `close` runs in `after`, before the client and the emulator stop (last registered, first closed). */
+  closeBeforeStop(close: () => Promise<unknown> | unknown): void;
+}
+
+/**
+ * One emulator and one client for a mocha suite: started in `before` (skipped with the reason printed where the
+ * emulator is missing), stopped in `after` once what the suite registered with `closeBeforeStop` (listeners,
+ * dispatchers, subscribers) is closed, so nothing talks to a stopped emulator.
+ */
+export function emulatorForSuite(projectId: string): EmulatorSuite {
+  const closers: (() => Promise<unknown> | unknown)[] = [];
+  let emulator: PubSubEmulator | undefined;
+  let pubsub: PubSub | undefined;
+  const suite: EmulatorSuite = {
+    get emulator() {
+      if (!emulator) throw new Error("the emulator is started in `before`: read it in hooks and tests");
+      return emulator;
+    },
+    get pubsub() {
+      if (!pubsub) throw new Error("the client is made in `before`: read it in hooks and tests");
+      return pubsub;
+    },
+    closeBeforeStop: (close) => closers.push(close),
+  };
+  before(async function () {
+    emulator = await startEmulatorOrSkip(this);
+    pubsub = createPubSub({ projectId, emulatorHost: emulator.host });
+  });
+  after(async () => {
+    for (const close of closers.reverse()) await close();
+    await pubsub?.close();
+    await emulator?.stop();
+  });
+  return suite;
 }

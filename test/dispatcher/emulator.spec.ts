@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import type { Message, PubSub, Subscription } from "@google-cloud/pubsub";
+import type { Message, Subscription } from "@google-cloud/pubsub";
 import { createDispatcher, type Dispatcher } from "../../runtime/dispatcher";
 import { captureLogs } from "../../runtime/shared/log";
-import { createPubSub } from "../../runtime/shared/pubsub";
 import { IntegrationStandIn } from "../../testing/integration-stand-in";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
+import { emulatorForSuite } from "../../testing/pubsub-emulator";
 import {
   attributesOf,
   DEAL_TRIGGER,
@@ -33,20 +32,11 @@ function nextMessage(subscription: Subscription, timeoutMs: number): Promise<Mes
 }
 
 describe("dispatcher on the Pub/Sub emulator", function () {
-  let emulator: PubSubEmulator;
-  let pubsub: PubSub;
+  const suite = emulatorForSuite(PROJECT);
   let standIn: IntegrationStandIn;
   let dispatcher: Dispatcher | undefined;
   let run = 0;
 
-  before(async function () {
-    emulator = await startEmulatorOrSkip(this);
-    pubsub = createPubSub({ projectId: PROJECT, emulatorHost: emulator.host });
-  });
-  after(async () => {
-    await pubsub?.close();
-    await emulator?.stop();
-  });
   beforeEach(async () => {
     run += 1;
     standIn = await IntegrationStandIn.start();
@@ -59,7 +49,7 @@ describe("dispatcher on the Pub/Sub emulator", function () {
 
   /** A dead-letter topic with a pull subscription to read what lands on it. */
   async function deadLetterTopic(): Promise<{ path: string; reader: Subscription }> {
-    const [topic] = await pubsub.createTopic(`dead-letter-${run}`);
+    const [topic] = await suite.pubsub.createTopic(`dead-letter-${run}`);
     const [reader] = await topic.createSubscription(`dead-letter-reader-${run}`);
     return { path: topic.name, reader };
   }
@@ -69,7 +59,7 @@ describe("dispatcher on the Pub/Sub emulator", function () {
       config: testConfig({
         integrationsEndpoint: standIn.url,
         deadLetterTopic: deadLetterPath,
-        pubsubEmulatorHost: emulator.host,
+        pubsubEmulatorHost: suite.emulator.host,
         triggers: [{ ...DEAL_TRIGGER, subscription }],
       }),
       auth: fixedTokenAuth,
@@ -111,7 +101,7 @@ describe("dispatcher on the Pub/Sub emulator", function () {
     const deadLetter = await deadLetterTopic();
     const subscriptionName = `deal-created-ok-${run}`;
     const url = await startDispatcher(deadLetter.path, subscriptionName);
-    const [events] = await pubsub.createTopic(`hubspot-events-${run}`);
+    const [events] = await suite.pubsub.createTopic(`hubspot-events-${run}`);
     await events.createSubscription(subscriptionName, {
       pushConfig: { pushEndpoint: `${url}/pubsub/push` },
       deadLetterPolicy: { deadLetterTopic: deadLetter.path, maxDeliveryAttempts: 5 },
@@ -140,7 +130,7 @@ describe("dispatcher on the Pub/Sub emulator", function () {
     const subscriptionName = `deal-created-push-${run}`;
     const url = await startDispatcher(deadLetter.path, subscriptionName);
     standIn.setStatuses([503]);
-    const [events] = await pubsub.createTopic(`hubspot-events-${run}`);
+    const [events] = await suite.pubsub.createTopic(`hubspot-events-${run}`);
     await events.createSubscription(subscriptionName, {
       pushConfig: { pushEndpoint: `${url}/pubsub/push` },
       deadLetterPolicy: { deadLetterTopic: deadLetter.path, maxDeliveryAttempts: 5 },

@@ -6,11 +6,8 @@
 // deliveries are held, the recorder must have every event answered 2xx so far (lost answers included), then the
 // emulator is killed and the deliveries resume against it. Nothing acknowledged can vanish with its memory unnoticed.
 import assert from "node:assert/strict";
-import type { PubSub } from "@google-cloud/pubsub";
 import { captureLogs } from "../../runtime/shared/log";
-import { createPubSub } from "../../runtime/shared/pubsub";
 import { startListener, type RunningListener } from "../../runtime/listener";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   createTopics,
   distinctBatches,
@@ -21,7 +18,7 @@ import {
   SECRET,
   TopicRecorder,
   waitFor,
-  withoutMetadataServer,
+  faultSuite,
 } from "./support";
 
 const BATCHES = 60;
@@ -29,26 +26,16 @@ const EVENTS_PER_BATCH = 20;
 
 describe("fault: Pub/Sub emulator killed mid-stream", function () {
   this.timeout(120_000);
-  let emulator: PubSubEmulator;
-  let admin: PubSub;
+  const suite = faultSuite();
   let listener: RunningListener | undefined;
-  let restoreMetadata: () => void = () => {};
 
-  before(async function () {
-    restoreMetadata = withoutMetadataServer();
-    emulator = await startEmulatorOrSkip(this);
-    admin = createPubSub({ projectId: PROJECT, emulatorHost: emulator.host });
-  });
-  after(async () => {
+  suite.closeBeforeStop(async () => {
     await listener?.close();
-    await admin?.close();
-    await emulator?.stop();
-    restoreMetadata();
   });
 
   it("answers 503 + Retry-After while Pub/Sub is down, acknowledges nothing unpublished, loses nothing after the restart", async () => {
     const recorder = new TopicRecorder();
-    const first = await createTopics(admin, "events", "dead", "capture");
+    const first = await createTopics(suite.pubsub, "events", "dead", "capture");
     recorder.attach(first.subscription);
     const { logger, entries } = captureLogs("WARNING");
     listener = await startListener(
@@ -60,7 +47,7 @@ describe("fault: Pub/Sub emulator killed mid-stream", function () {
         GOOGLE_CLOUD_PROJECT: PROJECT,
         EVENTS_TOPIC: first.eventsPath,
         DEAD_LETTER_TOPIC: first.deadPath,
-        PUBSUB_EMULATOR_HOST: emulator.host,
+        PUBSUB_EMULATOR_HOST: suite.emulator.host,
         PUBLISH_TIMEOUT_MS: "1500",
         // No replay suppression: a resend of a published batch must reach the topic again, as after an instance
         // restart, so the test sees real duplicates.
@@ -91,7 +78,7 @@ describe("fault: Pub/Sub emulator killed mid-stream", function () {
     await recorder.detach();
 
     // 2. Pub/Sub gone while HubSpot keeps delivering (first attempts and retries alike).
-    await emulator.stop();
+    await suite.emulator.stop();
     const outcomesBeforeOutage = retrier.report.outcomes.length;
     retrier.openGate();
     const outageOutcomes = () => retrier.report.outcomes.slice(outcomesBeforeOutage);
@@ -110,8 +97,8 @@ describe("fault: Pub/Sub emulator killed mid-stream", function () {
     assert.ok(entries.some((entry) => entry.severity === "ERROR" && entry.message.startsWith("publish failed")));
 
     // 3. Pub/Sub back with empty state: recreate what the stack declares, then let HubSpot's retries through.
-    await emulator.restart();
-    const second = await createTopics(admin, "events", "dead", "capture");
+    await suite.emulator.restart();
+    const second = await createTopics(suite.pubsub, "events", "dead", "capture");
     recorder.attach(second.subscription);
     retrier.openGate();
     const report = await stream;

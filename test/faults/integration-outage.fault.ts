@@ -3,17 +3,15 @@
 // 503. Every message must end on the dead-letter topic after exactly the maximum attempts, with the attributes it
 // was published with, so an operator can redrive it.
 import assert from "node:assert/strict";
-import type { Message, PubSub } from "@google-cloud/pubsub";
+import type { Message } from "@google-cloud/pubsub";
 import { createDispatcher, readDispatcherConfig, type Dispatcher } from "../../runtime/dispatcher";
 import { sampleEvents } from "../../testing/sample-events";
 import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
 import { captureLogs } from "../../runtime/shared/log";
-import { createPubSub } from "../../runtime/shared/pubsub";
 import { eventAttributes } from "../../runtime/listener/sinks/sink";
 import { startListener, type RunningListener } from "../../runtime/listener";
 import { fixedTokenAuth } from "../dispatcher/helpers";
 import { IntegrationStandIn } from "../../testing/integration-stand-in";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   deliver,
   isAccepted,
@@ -24,7 +22,7 @@ import {
   sentDedupKey,
   signedDelivery,
   waitFor,
-  withoutMetadataServer,
+  faultSuite,
 } from "./support";
 
 const MESSAGES = 20;
@@ -34,30 +32,20 @@ const CONVENTIONAL_ATTRIBUTES = ["eventType", "objectType", "portalId", "objectI
 
 describe("fault: the integration fails 100 %", function () {
   this.timeout(120_000);
-  let emulator: PubSubEmulator;
-  let admin: PubSub;
+  const suite = faultSuite();
   let standIn: IntegrationStandIn | undefined;
   let dispatcher: Dispatcher | undefined;
   let listener: RunningListener | undefined;
-  let restoreMetadata: () => void = () => {};
 
-  before(async function () {
-    restoreMetadata = withoutMetadataServer();
-    emulator = await startEmulatorOrSkip(this);
-    admin = createPubSub({ projectId: PROJECT, emulatorHost: emulator.host });
-  });
-  after(async () => {
+  suite.closeBeforeStop(async () => {
     await listener?.close();
     await dispatcher?.close();
     await standIn?.close();
-    await admin?.close();
-    await emulator?.stop();
-    restoreMetadata();
   });
 
   it(`dead-letters all ${MESSAGES} messages after ${MAX_DELIVERY_ATTEMPTS} attempts each, with their attributes`, async () => {
-    const [eventsTopic] = await admin.createTopic("hubspot-events");
-    const [deadTopic] = await admin.createTopic("hubspot-dead-letter");
+    const [eventsTopic] = await suite.pubsub.createTopic("hubspot-events");
+    const [deadTopic] = await suite.pubsub.createTopic("hubspot-dead-letter");
     const [deadReader] = await deadTopic.createSubscription("hubspot-dead-letter-retention");
 
     standIn = await IntegrationStandIn.start({ statuses: [503] });
@@ -65,7 +53,7 @@ describe("fault: the integration fails 100 %", function () {
     const config = readDispatcherConfig({
       GOOGLE_CLOUD_PROJECT: PROJECT,
       DEAD_LETTER_TOPIC: deadTopic.name,
-      PUBSUB_EMULATOR_HOST: emulator.host,
+      PUBSUB_EMULATOR_HOST: suite.emulator.host,
       DISPATCHER_TRIGGERS: JSON.stringify([
         {
           name: "deal-created",
@@ -105,7 +93,7 @@ describe("fault: the integration fails 100 %", function () {
         GOOGLE_CLOUD_PROJECT: PROJECT,
         EVENTS_TOPIC: eventsTopic.name,
         DEAD_LETTER_TOPIC: deadTopic.name,
-        PUBSUB_EMULATOR_HOST: emulator.host,
+        PUBSUB_EMULATOR_HOST: suite.emulator.host,
       },
       { logger: captureLogs("ERROR").logger },
     );

@@ -9,11 +9,9 @@
 // Command: npx mocha --no-config -r tsx/cjs -r test/support/setup.ts --extension ts --timeout 120000 --exit
 //          test/faults/overlap.fault.ts (for "before": this file in a worktree of da7faba, the last assertion printed).
 import assert from "node:assert/strict";
-import type { Message, PubSub, Subscription, Topic } from "@google-cloud/pubsub";
+import type { Message, Subscription, Topic } from "@google-cloud/pubsub";
 import { captureLogs } from "../../runtime/shared/log";
-import { createPubSub } from "../../runtime/shared/pubsub";
 import { startListener, type RunningListener } from "../../runtime/listener";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 import {
   createTopics,
   deliver,
@@ -23,7 +21,7 @@ import {
   pulledDedupKey,
   SECRET,
   signedDelivery,
-  withoutMetadataServer,
+  faultSuite,
 } from "./support";
 
 const BATCHES = 10;
@@ -76,25 +74,15 @@ function copiesUntilMarker(
 
 describe("fault: the same batch delivered twice at once to one instance", function () {
   this.timeout(120_000);
-  let emulator: PubSubEmulator;
-  let admin: PubSub;
+  const suite = faultSuite();
   let listener: RunningListener | undefined;
-  let restoreMetadata: () => void = () => {};
 
-  before(async function () {
-    restoreMetadata = withoutMetadataServer();
-    emulator = await startEmulatorOrSkip(this);
-    admin = createPubSub({ projectId: PROJECT, emulatorHost: emulator.host });
-  });
-  after(async () => {
+  suite.closeBeforeStop(async () => {
     await listener?.close();
-    await admin?.close();
-    await emulator?.stop();
-    restoreMetadata();
   });
 
   it("publishes every event exactly once: the overlapping copy waits for the first publish instead of repeating it", async () => {
-    const { eventsPath, deadPath, subscription } = await createTopics(admin, "events", "dead", "capture");
+    const { eventsPath, deadPath, subscription } = await createTopics(suite.pubsub, "events", "dead", "capture");
     listener = await startListener(
       {
         PORT: "0",
@@ -104,7 +92,7 @@ describe("fault: the same batch delivered twice at once to one instance", functi
         GOOGLE_CLOUD_PROJECT: PROJECT,
         EVENTS_TOPIC: eventsPath,
         DEAD_LETTER_TOPIC: deadPath,
-        PUBSUB_EMULATOR_HOST: emulator.host,
+        PUBSUB_EMULATOR_HOST: suite.emulator.host,
         PUBLISH_TIMEOUT_MS: "3000",
       },
       { logger: captureLogs("ERROR").logger },
@@ -124,7 +112,7 @@ describe("fault: the same batch delivered twice at once to one instance", functi
     );
     for (const outcome of outcomes) assert.deepEqual(outcome, { kind: "answered", status: 204, retryAfter: undefined });
 
-    const copies = await copiesUntilMarker(subscription, admin.topic(eventsPath), keys);
+    const copies = await copiesUntilMarker(subscription, suite.pubsub.topic(eventsPath), keys);
     const strays = [...copies.keys()].filter((key) => !keys.has(key));
     assert.deepEqual(strays, [], "the topic holds events nobody sent");
     const missing = [...keys].filter((key) => !copies.has(key));

@@ -7,6 +7,7 @@ import { dedupKey } from "../../runtime/listener/events/dedup-key";
 import { batchJson, EVENT_TYPES, sampleEvents, type SampleEvent } from "../../testing/sample-events";
 import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
 import { signV3 } from "../../runtime/listener/signature/sign";
+import { emulatorForSuite, type EmulatorSuite } from "../../testing/pubsub-emulator";
 
 export const SECRET = "faults-client-secret-5c1d7e0a";
 export const PUBLIC_URL = "https://hubspot-listener-faults.a.run.app/webhooks/hubspot";
@@ -347,4 +348,18 @@ export function withoutMetadataServer(): () => void {
     if (previous === undefined) delete process.env.METADATA_SERVER_DETECTION;
     else process.env.METADATA_SERVER_DETECTION = previous;
   };
+}
+
+/**
+ * The faults' common frame: no metadata server (the client must not probe one) and one Pub/Sub emulator and client
+ * for the suite, skipped with the reason printed where the emulator is missing (testing/pubsub-emulator.ts).
+ */
+export function faultSuite(): EmulatorSuite {
+  let restoreMetadata: () => void = () => {};
+  before(() => {
+    restoreMetadata = withoutMetadataServer();
+  });
+  const suite = emulatorForSuite(PROJECT);
+  after(() => restoreMetadata());
+  return suite;
 }

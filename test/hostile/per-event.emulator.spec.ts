@@ -3,13 +3,12 @@
 // both topics, so an extra publish or a missing dead letter fails it. Skipped, with the reason printed, where the
 // machine has no emulator.
 import assert from "node:assert/strict";
-import type { Message, PubSub, Subscription, Topic } from "@google-cloud/pubsub";
+import type { Message, Subscription, Topic } from "@google-cloud/pubsub";
 import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
-import { createPubSub } from "../../runtime/shared/pubsub";
 import { captureLogs } from "../../runtime/shared/log";
 import { startListener } from "../../runtime/listener";
 import { signV3 } from "../../runtime/listener/signature/sign";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
+import { emulatorForSuite } from "../../testing/pubsub-emulator";
 import { batchJson, sampleEvents, type SampleEvent } from "../../testing/sample-events";
 import { pulledDedupKey } from "../faults/support";
 import { PUBLIC_URL, SECRET } from "../listener/support/fixtures";
@@ -79,18 +78,8 @@ function drain(subscription: Subscription, topic: Topic, expected: number): Prom
 
 describe("per-event judgement on the Pub/Sub emulator: counts and bytes of what was published and dead-lettered", function () {
   this.timeout(60_000);
-  let emulator: PubSubEmulator;
-  let admin: PubSub;
+  const suite = emulatorForSuite(PROJECT);
   let run = 0;
-
-  before(async function () {
-    emulator = await startEmulatorOrSkip(this);
-    admin = createPubSub({ projectId: PROJECT, emulatorHost: emulator.host });
-  });
-  after(async () => {
-    await admin?.close();
-    await emulator?.stop();
-  });
 
   interface Delivered {
     status: number;
@@ -104,8 +93,8 @@ describe("per-event judgement on the Pub/Sub emulator: counts and bytes of what 
    */
   async function deliver(body: Buffer, expected: { published: number; deadLetters: number }): Promise<Delivered> {
     run++;
-    const [events] = await admin.createTopic(`events-${run}`);
-    const [dead] = await admin.createTopic(`dead-${run}`);
+    const [events] = await suite.pubsub.createTopic(`events-${run}`);
+    const [dead] = await suite.pubsub.createTopic(`dead-${run}`);
     const [eventsSub] = await events.createSubscription(`events-${run}-sub`);
     const [deadSub] = await dead.createSubscription(`dead-${run}-sub`);
     const listener = await startListener(
@@ -117,7 +106,7 @@ describe("per-event judgement on the Pub/Sub emulator: counts and bytes of what 
         GOOGLE_CLOUD_PROJECT: PROJECT,
         EVENTS_TOPIC: events.name,
         DEAD_LETTER_TOPIC: dead.name,
-        PUBSUB_EMULATOR_HOST: emulator.host,
+        PUBSUB_EMULATOR_HOST: suite.emulator.host,
         PUBLISH_TIMEOUT_MS: "3000",
       },
       { logger: captureLogs("ERROR").logger },

@@ -3,11 +3,11 @@
 // batched RPC with UNKNOWN ("Application error processing RPC"): the one refusal Pub/Sub makes that reaches us here.
 // The listener never sends such a message (sink.ts checks first); these messages bypass that check on purpose.
 import assert from "node:assert/strict";
-import type { Message, PubSub, Subscription, Topic } from "@google-cloud/pubsub";
+import type { Message, Subscription, Topic } from "@google-cloud/pubsub";
 import { publishIsolating, type MessageOutcome } from "../../runtime/listener/sinks/isolating-publish";
-import { createPubSub, openTopic } from "../../runtime/shared/pubsub";
+import { openTopic } from "../../runtime/shared/pubsub";
 import type { MessageShape } from "../../runtime/shared/pubsub-limits";
-import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
+import { emulatorForSuite } from "../../testing/pubsub-emulator";
 
 const PROJECT = "isolating-test";
 
@@ -70,22 +70,13 @@ const refusedByEmulator = (id: string, orderingKey?: string): MessageShape => ({
 const statuses = (outcomes: readonly MessageOutcome[]) => outcomes.map((outcome) => outcome.status);
 
 describe("publishIsolating on the Pub/Sub emulator", function () {
-  let emulator: PubSubEmulator;
-  let pubsub: PubSub;
+  const suite = emulatorForSuite(PROJECT);
   let run = 0;
-
-  before(async function () {
-    emulator = await startEmulatorOrSkip(this);
-    pubsub = createPubSub({ projectId: PROJECT, emulatorHost: emulator.host });
-  });
-  after(async () => {
-    await pubsub?.close();
-    await emulator?.stop();
-  });
 
   /** A fresh topic and subscription, and the two publishers the Pub/Sub sink opens on a topic (pubsub-sink.ts). */
   async function setUp(ordering: boolean): Promise<{ batched: Topic; alone: Topic; collector: Collector }> {
     run++;
+    const pubsub = suite.pubsub;
     const [topic] = await pubsub.createTopic(`events-${run}`);
     const [subscription] = await topic.createSubscription(`events-${run}-sub`, { enableMessageOrdering: ordering });
     const batched = openTopic(pubsub, topic.name, { messageOrdering: ordering });
