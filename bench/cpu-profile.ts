@@ -29,7 +29,7 @@ export interface ProfileSummary {
   busyMs: number;
   /** Raw self time per function, any code. */
   selfTop: Share[];
-  /** Per function of ours, inclusive of non-ours callees; `(outside runtime/)` for samples with no frame of ours. */
+  /** Per function of ours, inclusive of non-ours callees; else the innermost package's or node's. */
   oursTop: Share[];
 }
 
@@ -49,18 +49,23 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
-  // Innermost frame of ours for each node, memoised: stacks share their prefixes.
+  // Innermost frame of ours on each node's stack, memoised per node (a node is one stack); with none, the innermost
+  // package's (the Pub/Sub client's own timers and sockets, say), else node itself.
   const oursOf = new Map<number, string>();
   const attribute = (id: number): string => {
     const known = oursOf.get(id);
     if (known !== undefined) return known;
-    const node = byId.get(id)!;
-    const up = parent.get(id);
-    const name = OURS.test(node.callFrame.url)
-      ? frameName(node)
-      : up === undefined
-        ? "(outside runtime/)"
-        : attribute(up);
+    let library: string | undefined;
+    let name = "(node internals, no code of ours)";
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at)!;
+      if (OURS.test(node.callFrame.url)) {
+        name = frameName(node);
+        break;
+      }
+      library ??= /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(node.callFrame.url)?.[1];
+      if (parent.get(at) === undefined && library) name = `(${library}, no code of ours)`;
+    }
     oursOf.set(id, name);
     return name;
   };

@@ -7,8 +7,7 @@ import type { WorkerJob } from "./load-worker";
 import { measure, type Measured, type ScenarioFigures } from "./measure";
 import { startChild, type Child } from "./processes";
 import { BENCH_PUBLIC_URL, BENCH_SECRET } from "./requests";
-import { createPubSub } from "../runtime/shared/pubsub";
-import { findEmulator, PubSubEmulator } from "../testing/pubsub-emulator";
+import { withEmulator } from "./emulator";
 
 export const SERVER_CORE = 1;
 export const LOAD_CORE = 0;
@@ -68,24 +67,8 @@ async function pubSubScenarios(
   seconds: number,
   notes: string[],
 ): Promise<ScenarioFigures[]> {
-  const found = findEmulator();
-  if ("missing" in found) {
-    notes.push(`listener-pubsub and publisher-bare skipped: ${found.missing}`);
-    return [];
-  }
   const results: ScenarioFigures[] = [];
-  const emulator = await PubSubEmulator.start(found.binary);
-  try {
-    const pubsub = createPubSub({ projectId: "bench-project", emulatorHost: emulator.host });
-    await pubsub.createTopic("events");
-    await pubsub.createTopic("dead-letter");
-    await pubsub.close();
-    const env = {
-      GOOGLE_CLOUD_PROJECT: "bench-project",
-      PUBSUB_EMULATOR_HOST: emulator.host,
-      EVENTS_TOPIC: "events",
-      DEAD_LETTER_TOPIC: "dead-letter",
-    };
+  const outcome = await withEmulator(async (env) => {
     const publisher = await server("publisher-bare.ts", env);
     try {
       const bare: Measured = {
@@ -107,9 +90,8 @@ async function pubSubScenarios(
         await measureServer("listener-pubsub", description, server("listener-server.ts", env), load, seconds),
       );
     }
-  } finally {
-    await emulator.stop();
-  }
+  });
+  if (outcome && "missing" in outcome) notes.push(`listener-pubsub and publisher-bare skipped: ${outcome.missing}`);
   return results;
 }
 
