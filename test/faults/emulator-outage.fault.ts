@@ -13,12 +13,10 @@ import {
   distinctBatches,
   HubSpotRetrier,
   isAccepted,
-  PROJECT,
-  PUBLIC_URL,
-  SECRET,
   TopicRecorder,
   waitFor,
   faultSuite,
+  listenerOnEmulator,
 } from "./support";
 
 const BATCHES = 60;
@@ -39,20 +37,12 @@ describe("fault: Pub/Sub emulator killed mid-stream", function () {
     recorder.attach(first.subscription);
     const { logger, entries } = captureLogs("WARNING");
     listener = await startListener(
-      {
-        PORT: "0",
-        HOST: "127.0.0.1",
-        HUBSPOT_CLIENT_SECRET: SECRET,
-        PUBLIC_URL,
-        GOOGLE_CLOUD_PROJECT: PROJECT,
-        EVENTS_TOPIC: first.eventsPath,
-        DEAD_LETTER_TOPIC: first.deadPath,
-        PUBSUB_EMULATOR_HOST: suite.emulator.host,
+      listenerOnEmulator(suite, first.eventsPath, first.deadPath, {
         PUBLISH_TIMEOUT_MS: "1500",
         // No replay suppression: a resend of a published batch must reach the topic again, as after an instance
         // restart, so the test sees real duplicates.
         DEDUP_WINDOW_SECONDS: "0",
-      },
+      }),
       { logger },
     );
     const batches = distinctBatches(BATCHES, EVENTS_PER_BATCH);

@@ -16,13 +16,12 @@ import {
   deliver,
   isAccepted,
   PROJECT,
-  PUBLIC_URL,
   pulledDedupKey,
-  SECRET,
   sentDedupKey,
   signedDelivery,
   waitFor,
   faultSuite,
+  listenerOnEmulator,
 } from "./support";
 
 const MESSAGES = 20;
@@ -84,19 +83,9 @@ describe("fault: the integration fails 100 %", function () {
     });
     deadReader.on("error", () => {});
 
-    listener = await startListener(
-      {
-        PORT: "0",
-        HOST: "127.0.0.1",
-        HUBSPOT_CLIENT_SECRET: SECRET,
-        PUBLIC_URL,
-        GOOGLE_CLOUD_PROJECT: PROJECT,
-        EVENTS_TOPIC: eventsTopic.name,
-        DEAD_LETTER_TOPIC: deadTopic.name,
-        PUBSUB_EMULATOR_HOST: suite.emulator.host,
-      },
-      { logger: captureLogs("ERROR").logger },
-    );
+    listener = await startListener(listenerOnEmulator(suite, eventsTopic.name, deadTopic.name), {
+      logger: captureLogs("ERROR").logger,
+    });
     const events = sampleEvents("deal.creation", MESSAGES);
     const sentKeys = events.map(sentDedupKey).sort();
     assert.ok(isAccepted(await deliver(Number(new URL(listener.url).port), signedDelivery(events))));

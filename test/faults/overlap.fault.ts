@@ -16,12 +16,10 @@ import {
   createTopics,
   deliver,
   distinctBatches,
-  PROJECT,
-  PUBLIC_URL,
   pulledDedupKey,
-  SECRET,
   signedDelivery,
   faultSuite,
+  listenerOnEmulator,
 } from "./support";
 
 const BATCHES = 10;
@@ -84,17 +82,9 @@ describe("fault: the same batch delivered twice at once to one instance", functi
   it("publishes every event exactly once: the overlapping copy waits for the first publish instead of repeating it", async () => {
     const { eventsPath, deadPath, subscription } = await createTopics(suite.pubsub, "events", "dead", "capture");
     listener = await startListener(
-      {
-        PORT: "0",
-        HOST: "127.0.0.1",
-        HUBSPOT_CLIENT_SECRET: SECRET,
-        PUBLIC_URL,
-        GOOGLE_CLOUD_PROJECT: PROJECT,
-        EVENTS_TOPIC: eventsPath,
-        DEAD_LETTER_TOPIC: deadPath,
-        PUBSUB_EMULATOR_HOST: suite.emulator.host,
+      listenerOnEmulator(suite, eventsPath, deadPath, {
         PUBLISH_TIMEOUT_MS: "3000",
-      },
+      }),
       { logger: captureLogs("ERROR").logger },
     );
     const port = Number(new URL(listener.url).port);

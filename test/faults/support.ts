@@ -363,3 +363,23 @@ export function faultSuite(): EmulatorSuite {
   after(() => restoreMetadata());
   return suite;
 }
+
+/** A listener's environment on 127.0.0.1, publishing to `eventsTopic` and `deadLetterTopic` on the suite's emulator. */
+export function listenerOnEmulator(
+  suite: EmulatorSuite,
+  eventsTopic: string,
+  deadLetterTopic: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    HUBSPOT_CLIENT_SECRET: SECRET,
+    PUBLIC_URL,
+    GOOGLE_CLOUD_PROJECT: PROJECT,
+    EVENTS_TOPIC: eventsTopic,
+    DEAD_LETTER_TOPIC: deadLetterTopic,
+    PUBSUB_EMULATOR_HOST: suite.emulator.host,
+    ...extra,
+  };
+}
