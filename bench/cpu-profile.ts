@@ -1,7 +1,8 @@
 // Reads a V8 `.cpuprofile` (node --cpu-prof) and says where the busy time went: raw self time per function, and
 // time per function of ours (runtime/**), each sample charged to the innermost frame of ours on its stack, so the
 // builtins and libraries a function of ours calls (JSON.stringify, crypto.hash, ...) count against it. Samples before
-// the first HTTP request are dropped: module loading is not the hot path.
+// the first HTTP request, and `skipMs` after it (the warm-up: the Pub/Sub client loads its modules on first use),
+// are dropped: module loading is not the hot path.
 import { readFileSync } from "node:fs";
 
 interface ProfileNode {
@@ -43,7 +44,7 @@ function frameName(node: ProfileNode): string {
   return `${functionName || "(anonymous)"} ${file}`.trim();
 }
 
-export function summarizeProfile(file: string, top = 15): ProfileSummary {
+export function summarizeProfile(file: string, top = 15, skipMs = 0): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -76,7 +77,11 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
     }
     return false;
   };
-  const first = profile.samples.findIndex(servesHttp);
+  const firstRequest = profile.samples.findIndex(servesHttp);
+  let first = firstRequest;
+  for (let skippedUs = 0; first < profile.samples.length && skippedUs < skipMs * 1000; first++) {
+    skippedUs += profile.timeDeltas[first + 1] ?? 0;
+  }
 
   const self = new Map<string, number>();
   const ours = new Map<string, number>();

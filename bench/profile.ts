@@ -18,6 +18,8 @@ const SERVERS: Record<string, { file: string; env: NodeJS.ProcessEnv; emulator?:
   "floor-per-event": { file: "servers/floor-per-event-server.ts", env: {} },
 };
 
+const WARMUP_MS = 3000;
+
 async function profileUnderLoad(file: string, env: NodeJS.ProcessEnv, dir: string, seconds: number): Promise<number> {
   const load = await startChild(path.join(__dirname, "load-worker.ts"), { core: 0 });
   const child = await startChild(path.join(__dirname, file), {
@@ -33,7 +35,7 @@ async function profileUnderLoad(file: string, env: NodeJS.ProcessEnv, dir: strin
     batches: 3000,
   });
   try {
-    await load.request<LoadResult>(job(3000));
+    await load.request<LoadResult>(job(WARMUP_MS));
     const result = await load.request<LoadResult>(job(seconds * 1000));
     return Math.round((result.ok * 1000) / result.elapsedMs);
   } finally {
@@ -61,8 +63,8 @@ async function main(): Promise<void> {
   console.log(`${values.server} under --cpu-prof: ${rate} req/s`);
   const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-  console.log(`profile: ${path.join(dir, file)} (warm-up included)\n`);
-  console.log(profileMarkdown(summarizeProfile(path.join(dir, file), 25)));
+  console.log(`profile: ${path.join(dir, file)} (the ${WARMUP_MS} ms warm-up left out)\n`);
+  console.log(profileMarkdown(summarizeProfile(path.join(dir, file), 25, WARMUP_MS)));
 }
 
 main().catch((error: unknown) => {
