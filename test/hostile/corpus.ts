@@ -853,7 +853,7 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     deadLetters: 1,
   },
 
-  // --- One poison event among valid ones (issue 11: no event held hostage) ---------------------------------------
+  // --- One poison event among valid ones: no event held hostage ------------------------------------------------------
   {
     name: "a lone surrogate in propertyName among 50 valid events",
     why: "Pub/Sub attributes are UTF-8: refused before sending (one refused message fails its whole RPC), neighbours published",

@@ -1,4 +1,4 @@
-// Per-event judgement on the Pub/Sub emulator (issue 11): one poison event in a signed batch is dead-lettered with its
+// Per-event judgement on the Pub/Sub emulator: one poison event in a signed batch is dead-lettered with its
 // bytes exactly as sent, its neighbours are published, and the batch is answered 204. Every case counts what reached
 // both topics, so an extra publish or a missing dead letter fails it. Skipped, with the reason printed, where the
 // machine has no emulator.

@@ -1,4 +1,4 @@
-// Every event of a batch is judged alone (issue 11): generated signed batches mixing valid HubSpot events with
+// Every event of a batch is judged alone: generated signed batches mixing valid HubSpot events with
 // malformed ones, posted to a real listener, and checked event by event against what the generator knows it wrote
 // (an independent model: nothing here calls the parser or the normalizer to decide what to expect).
 import assert from "node:assert/strict";
