@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { LoadResult, PacedJob } from "./load-generator";
 import type { WorkerJob } from "./load-worker";
-import { measure, type Measured, type ScenarioFigures } from "./measure";
+import { CONNECTIONS, measure, type Measured, type ScenarioFigures } from "./measure";
 import { startChild, type Child } from "./processes";
 import { BENCH_PUBLIC_URL, BENCH_SECRET } from "./requests";
 import { withEmulator } from "./emulator";
@@ -79,7 +79,7 @@ async function pubSubScenarios(
         cpuSeconds: () => publisher.cpuSeconds(),
       };
       // The emulator's JVM warms up here, before either measured scenario sees it.
-      await bare.drive({ connections: 16, durationMs: EMULATOR_WARMUP_MS, targetRate: 0 });
+      await bare.drive({ connections: CONNECTIONS, durationMs: EMULATOR_WARMUP_MS, targetRate: 0 });
       if (wanted("publisher-bare")) results.push(await measure(bare, seconds));
     } finally {
       await publisher.stop();
