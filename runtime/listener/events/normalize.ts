@@ -12,6 +12,7 @@ import {
   type ObjectType,
 } from "../../shared/connector-event-payload";
 import { dedupKey } from "./dedup-key";
+import { isoTime } from "./iso-time";
 
 export type RejectReason = "invalid-event" | "unsupported-event-type";
 
@@ -174,7 +175,7 @@ export function normalizeEvent(raw: unknown, receivedAt: string): NormalizeResul
       appId: id(event, "appId"),
       eventId: id(event, "eventId"),
       subscriptionId: id(event, "subscriptionId"),
-      occurredAt: { epochMillis, iso: new Date(epochMillis).toISOString() },
+      occurredAt: { epochMillis, iso: isoTime(epochMillis) },
       attemptNumber: attemptNumber(event),
       receivedAt,
       dedupKey: dedupKey({

@@ -88,7 +88,9 @@ function judge(bytes: Buffer, span: ElementSpan, parsed: { value: unknown } | un
   } catch (error) {
     return { bytes, ok: false, detail: `${position} is not valid JSON (${(error as Error).message})` };
   }
-  if (countMembers(value) !== span.colons) {
+  // A flat element (depth 1, every HubSpot event) needs no walk: its own keys are all its members.
+  const members = span.depth === 1 && !Array.isArray(value) ? Object.keys(value as object).length : countMembers(value);
+  if (members !== span.colons) {
     const key = repeatedKey(text ?? bytes.toString("utf8"));
     return {
       bytes,

@@ -40,16 +40,17 @@ export interface EventSink {
 
 /** Pub/Sub attributes per the project's conventions (also written by the JSON-lines sink for parity). */
 export function eventAttributes(payload: ConnectorEventPayload): Record<string, string> {
-  return {
+  const attributes: Record<string, string> = {
     eventType: payload.eventType,
     objectType: payload.objectType,
     portalId: payload.portalId,
     objectId: payload.objectId,
     eventId: payload.eventId,
     dedupKey: payload.dedupKey,
-    // Lets a subscription filter on the property of a propertyChange (two triggers may watch different properties).
-    ...(payload.propertyName !== undefined ? { propertyName: payload.propertyName } : {}),
   };
+  // Lets a subscription filter on the property of a propertyChange (two triggers may watch different properties).
+  if (payload.propertyName !== undefined) attributes.propertyName = payload.propertyName;
+  return attributes;
 }
 
 /** Per-object ordering: every change of one object reaches a subscriber in the order it was published. */
