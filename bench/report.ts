@@ -1,5 +1,5 @@
-// The bench's verdicts: each run's ratios against its own floors (issue 11's targets) and, over several runs, their
-// spread. Ratios only compare figures of the same run: absolute rates move with the machine, ratios much less.
+// The bench's verdicts: each run's ratios against its own floors (targets in docs/performance.md) and, over several
+// runs, their spread. Ratios only compare figures of the same run: absolute rates move with the machine, ratios much less.
 import type { ScenarioFigures } from "./measure";
 
 export const TARGETS = { noopToFloorPerEvent: 0.8, pubSubToPublisherBare: 0.8, p99At80Ms: 250 };

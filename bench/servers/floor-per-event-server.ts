@@ -1,4 +1,4 @@
-// The floor the listener is held to (issue 11): the least work any "one message per event" design does. Per request
+// The floor the listener is held to: the least work any "one message per event" design does. Per request
 // the HMAC and JSON.parse of the floor, then per event one message the size and shape of the listener's
 // ConnectorEventPayload, serialised (`Buffer.from(JSON.stringify(...))`), and its attributes object serialised too
 // (JSON standing in for the client's protobuf encoding of the map). No validation, no hashing: fields are copied as
