@@ -1,5 +1,6 @@
 // The bench's verdicts: each run's ratios against its own floors (targets in docs/performance.md) and, over several
-// runs, their spread. Ratios only compare figures of the same run: absolute rates move with the machine, ratios much less.
+// runs, their spread. Ratios only compare figures of the same run: absolute rates move with the machine, ratios
+// much less.
 import type { ScenarioFigures } from "./measure";
 
 export const TARGETS = { noopToFloorPerEvent: 0.8, pubSubToPublisherBare: 0.8, p99At80Ms: 250 };
