@@ -56,20 +56,22 @@ export function capacityWarnings(input: CapacityInput): string[] {
   const warnings: string[] = [];
   const peak = input.expectedPortals * input.maxConcurrentRequests;
   const served = input.listener.maxInstances * input.listener.concurrency;
+  let needed = input.listener.maxInstances;
   if (peak > served) {
-    const needed = Math.ceil(peak / input.listener.concurrency);
+    needed = Math.ceil(peak / input.listener.concurrency);
     warnings.push(
       `capacity: ${input.expectedPortals} portal(s) x ${input.maxConcurrentRequests} concurrent HubSpot deliveries = ` +
         `${peak} requests in flight, but the listener serves at most ${served} ` +
         `(scaling.maxInstances ${input.listener.maxInstances} x scaling.concurrency ${input.listener.concurrency}); ` +
         `HubSpot retries the rest later. Raise scaling.maxInstances to ${needed} or scaling.concurrency.`,
     );
-    if (needed > CLOUD_RUN_DEFAULT_MAX_INSTANCES) {
-      warnings.push(
-        `capacity: ${needed} listener instances exceed Cloud Run's default limit of ${CLOUD_RUN_DEFAULT_MAX_INSTANCES} ` +
-          `per service: request a quota increase, or raise scaling.concurrency (up to 1000).`,
-      );
-    }
+  }
+  // Whether the instances are what the stack asks for or what the load needs, Cloud Run caps them alike.
+  if (needed > CLOUD_RUN_DEFAULT_MAX_INSTANCES) {
+    warnings.push(
+      `capacity: ${needed} listener instances exceed Cloud Run's default limit of ${CLOUD_RUN_DEFAULT_MAX_INSTANCES} ` +
+        `per service: request a quota increase, or raise scaling.concurrency (up to 1000).`,
+    );
   }
   return warnings;
 }

@@ -57,6 +57,18 @@ describe("capacity model", () => {
     assert.match(warnings[1], /125 listener instances exceed Cloud Run's default limit of 100/);
   });
 
+  it("warns about Cloud Run's 100-instance default whenever the listener may scale past it, undersized or not", () => {
+    const warnings = capacityWarnings({
+      expectedPortals: 1,
+      maxConcurrentRequests: 10,
+      listener: { minInstances: 1, maxInstances: 150, concurrency: 80 },
+    });
+    assert.deepEqual(warnings, [
+      "capacity: 150 listener instances exceed Cloud Run's default limit of 100 per service: request a quota " +
+        "increase, or raise scaling.concurrency (up to 1000).",
+    ]);
+  });
+
   it("is wired: the dispatcher service and its env follow the sizing, and a too-small stack warns", async () => {
     mocks.reset();
     const logged: string[] = [];
