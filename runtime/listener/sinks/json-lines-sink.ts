@@ -28,7 +28,8 @@ export class JsonLinesSink implements EventSink {
     const outcomes = payloads.map((payload): PublishOutcome => {
       const built = eventMessage(payload, false);
       if (!built.ok) return built.outcome;
-      text += JSON.stringify({ attributes: built.message.attributes, payload }) + "\n";
+      // The message's data is the payload's JSON already: spliced in, not serialised a second time.
+      text += `{"attributes":${JSON.stringify(built.message.attributes)},"payload":${built.message.data.toString("utf8")}}\n`;
       return { status: "published" };
     });
     try {
