@@ -48,6 +48,12 @@ interface Outcome {
   fields?: Record<string, unknown>;
 }
 
+/** 503 with Retry-After: something was neither published nor dead-lettered, so HubSpot must send the batch again. */
+function retryLater(res: ServerResponse, message: string, fields: Record<string, unknown>): Outcome {
+  sendEmpty(res, 503, { "retry-after": RETRY_AFTER_SECONDS });
+  return { status: 503, severity: "ERROR", message, fields };
+}
+
 export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandler {
   const { config, sink, logger } = deps;
   const now = deps.now ?? Date.now;
@@ -115,13 +121,10 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
         [{ data: body, reason: "invalid-event", reasonDetail: parsed.problem }],
       );
       if (kept.unhandled > 0) {
-        sendEmpty(res, 503, { "retry-after": RETRY_AFTER_SECONDS });
-        return {
-          status: 503,
-          severity: "ERROR",
-          message: "dead letter failed; HubSpot will retry the batch",
-          fields: { problem: parsed.problem, error: kept.firstError },
-        };
+        return retryLater(res, "dead letter failed; HubSpot will retry the batch", {
+          problem: parsed.problem,
+          error: kept.firstError,
+        });
       }
       sendJson(res, 400, { error: parsed.problem });
       return {
@@ -153,13 +156,11 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
       ...(parsed.unclosed ? { bodyProblem: "body ends before the array is closed" } : {}),
     };
     if (delivery.unhandled > 0) {
-      sendEmpty(res, 503, { "retry-after": RETRY_AFTER_SECONDS });
-      return {
-        status: 503,
-        severity: "ERROR",
-        message: "publish failed; HubSpot will retry the batch",
-        fields: { ...fields, unhandled: delivery.unhandled, error: delivery.firstError },
-      };
+      return retryLater(res, "publish failed; HubSpot will retry the batch", {
+        ...fields,
+        unhandled: delivery.unhandled,
+        error: delivery.firstError,
+      });
     }
     sendEmpty(res, 204);
     if (delivery.deadLettered.length > 0 || parsed.unclosed) {

@@ -23,10 +23,6 @@ interface Pending {
 export class InFlightEvents {
   private readonly pending = new Map<string, Pending>();
 
-  get size(): number {
-    return this.pending.size;
-  }
-
   claim(keys: readonly string[]): DeliveryClaim {
     let resolve!: (handled: ReadonlySet<string>) => void;
     const mine: Pending = { done: new Promise((done) => (resolve = done)) };

@@ -8,6 +8,7 @@ import type { PubSub, Topic } from "@google-cloud/pubsub";
 import type { ConnectorEventPayload } from "../../shared/connector-event-payload";
 import { openTopic, publishDeadLetter } from "../../shared/pubsub";
 import type { MessageShape } from "../../shared/pubsub-limits";
+import { grpcCode } from "../../shared/publish-failures";
 import { publishIsolating } from "./isolating-publish";
 import { eventMessage, type DeadLetter, type EventSink, type PublishOutcome, type ReadyState } from "./sink";
 
@@ -123,8 +124,7 @@ export class PubSubSink implements EventSink {
       await this.events.getMetadata({ timeout: 2000, retry: null });
       return { ready: true, detail: `topic ${this.options.eventsTopic} reachable` };
     } catch (error) {
-      const code = (error as { code?: number }).code;
-      if (code === PERMISSION_DENIED)
+      if (grpcCode(error) === PERMISSION_DENIED)
         return { ready: true, detail: `topic ${this.options.eventsTopic} reachable (no metadata permission)` };
       return { ready: false, detail: `topic ${this.options.eventsTopic} unreachable: ${(error as Error).message}` };
     }

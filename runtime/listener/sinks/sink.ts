@@ -54,7 +54,7 @@ export function eventAttributes(payload: ConnectorEventPayload): Record<string, 
 }
 
 /** Per-object ordering: every change of one object reaches a subscriber in the order it was published. */
-export function orderingKeyOf(payload: ConnectorEventPayload): string {
+function orderingKeyOf(payload: ConnectorEventPayload): string {
   return `${payload.objectType}:${payload.objectId}`;
 }
 
