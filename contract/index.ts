@@ -2,6 +2,7 @@
 // depends on nothing, so each of them can import it without importing the others.
 export * from "./events";
 export * from "./http";
+export * from "./hubspot-transport";
 export * from "./labels";
 export * from "./names";
 export * from "./roles";
