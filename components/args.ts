@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { EventType } from "../contract/events";
+import type { ProxyAuthScheme, ProxySslType } from "../contract/hubspot-transport";
 import type { ApiVersion, CredentialKind } from "./hubspot/types";
 
 /**
@@ -22,6 +23,12 @@ export interface TriggerArgs {
   /** Trigger id passed to `:execute`. Default `api_trigger/<integration>`, as the integration editor names it. */
   readonly triggerId?: string;
   readonly description?: string;
+  /**
+   * What happens in HubSpot to this trigger's subscriptions when the stack stops declaring them (seed, on edit:
+   * "Conserver" / "Supprimer"). Default: `registration.retainOnDelete` ("keep" when true). A subscription several
+   * triggers share is kept when any of them says keep.
+   */
+  readonly onRemove?: "keep" | "delete";
 }
 
 /** A secret Secret Manager already holds: only its accessor binding is created. */
@@ -94,6 +101,41 @@ export interface EnrichmentArgs {
   readonly contactProperties?: readonly string[];
   readonly companyProperties?: readonly string[];
   readonly dealProperties?: readonly string[];
+}
+
+/** Seed "Destinations": HubSpot's API as every outbound call (enrichment, registration) reaches it. */
+export interface DestinationArgs {
+  /** HubSpot's API base URL, https only. Default https://api.hubapi.com. TLS is verified against its host name. */
+  readonly host?: string;
+  /**
+   * A Private Service Connect service attachment (`projects/P/regions/R/serviceAttachments/S`) that leads to `host`:
+   * the stack creates an endpoint to it in `egress`'s subnetwork and the dispatcher calls HubSpot through it.
+   */
+  readonly serviceAttachment?: pulumi.Input<string>;
+}
+
+/** Seed proxy fields: the proxy every outbound HubSpot call goes through. The password is `proxyPassword`. */
+export interface ProxyArgs {
+  /** Default false. */
+  readonly enabled?: boolean;
+  readonly host?: string;
+  /** Default 3128. */
+  readonly port?: number;
+  /** Default NONE. */
+  readonly authScheme?: ProxyAuthScheme;
+  readonly username?: string;
+  /** Default AUTO. */
+  readonly sslType?: ProxySslType;
+}
+
+/** Cloud Run Direct VPC egress for the dispatcher (the component that calls HubSpot). */
+export interface EgressArgs {
+  /** VPC network name or self link; default: the subnetwork's. */
+  readonly network?: pulumi.Input<string>;
+  /** Subnetwork in `region`; default: the one named as the network. Holds the PSC endpoint of a service attachment. */
+  readonly subnetwork?: pulumi.Input<string>;
+  /** Route all the dispatcher's traffic through the VPC, not only private ranges. Default false. */
+  readonly allTraffic?: boolean;
 }
 
 export interface SignatureArgs {
@@ -179,6 +221,12 @@ export interface HubSpotTriggerArgs {
   /** Seed: "Jeton d'accès à l'application privée": read by enrichment. */
   readonly accessToken?: SecretArgs;
   readonly enrichment?: EnrichmentArgs;
+  readonly destination?: DestinationArgs;
+  readonly proxy?: ProxyArgs;
+  /** Seed "Mot de passe du proxy": required with proxy.authScheme BASIC or DIGEST. */
+  readonly proxyPassword?: SecretArgs;
+  /** Without it the dispatcher has no VPC egress; required with `destination.serviceAttachment`. */
+  readonly egress?: EgressArgs;
   readonly signature?: SignatureArgs;
   /** Cloud Run deletion protection. Default false (true is recommended for production). */
   readonly deletionProtection?: boolean;

@@ -4,6 +4,9 @@ import type { EventType } from "../contract/events";
 import {
   DEAD_LETTER_DEFAULTS,
   DEFAULT_CONNECTION_NAME,
+  DESTINATION_DEFAULTS,
+  hubspotBaseUrl,
+  PROXY_DEFAULTS,
   PRIVATE_SERVICE_CONNECT_DEFAULTS,
   REGISTRATION_DEFAULTS,
   RETRY_DEFAULTS,
@@ -11,6 +14,7 @@ import {
   SIGNATURE_DEFAULTS,
   STACK_CONFIG_FIELDS,
 } from "../contract/stack-config";
+import type { ProxyAuthScheme, ProxySslType } from "../contract/hubspot-transport";
 import type {
   DeadLetterArgs,
   EnrichmentConfig,
@@ -65,6 +69,8 @@ export const DEFAULTS = {
   deletionProtection: flagDefault("deletionProtection"),
   enableApis: flagDefault("enableApis"),
   integrationConcurrentExecutions: INTEGRATION_CONCURRENT_EXECUTIONS,
+  destination: DESTINATION_DEFAULTS,
+  proxy: PROXY_DEFAULTS,
   executionTimeoutSeconds: 120,
   existingSecretVersion: "latest",
   registration: {
@@ -82,6 +88,16 @@ export interface ResolvedTrigger {
   readonly integration: string;
   readonly triggerId: string;
   readonly description?: string;
+  readonly onRemove: "keep" | "delete";
+}
+
+export interface ResolvedProxy {
+  readonly enabled: boolean;
+  readonly host?: string;
+  readonly port: number;
+  readonly authScheme: ProxyAuthScheme;
+  readonly username?: string;
+  readonly sslType: ProxySslType;
 }
 
 export type ResolvedSecret = SecretSource;
@@ -121,6 +137,16 @@ export interface ResolvedArgs {
   readonly previousClientSecret?: ResolvedSecret;
   readonly accessToken?: ResolvedSecret;
   readonly enrichment: EnrichmentConfig;
+  /** `host` is the base URL, `https://` included, without a trailing slash. */
+  readonly destination: { readonly host: string; readonly serviceAttachment?: pulumi.Input<string> };
+  readonly proxy: ResolvedProxy;
+  readonly proxyPassword?: ResolvedSecret;
+  /** Undefined: no Direct VPC egress. */
+  readonly egress?: {
+    readonly network?: pulumi.Input<string>;
+    readonly subnetwork?: pulumi.Input<string>;
+    readonly allTraffic: boolean;
+  };
   readonly signature: SignatureConfig;
   readonly deletionProtection: boolean;
   readonly enableApis: boolean;
@@ -156,6 +182,7 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
     }
     return {
       ...trigger,
+      onRemove: trigger.onRemove ?? (args.registration?.retainOnDelete ? "keep" : "delete"),
       propertyNames: trigger.propertyNames ?? [],
       integration,
       triggerId: trigger.triggerId ?? `api_trigger/${integration}`,
@@ -167,6 +194,13 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
     dealProperties: [...(args.enrichment?.dealProperties ?? [])],
   };
   const anyProperty = Object.values(enrichment).some((list) => list.length > 0);
+  const proxy: ResolvedProxy = { ...DEFAULTS.proxy, ...given(args.proxy) };
+  const egress =
+    args.egress && (args.egress.network !== undefined || args.egress.subnetwork !== undefined)
+      ? { ...args.egress, allTraffic: args.egress.allTraffic ?? false }
+      : undefined;
+  const outboundProblems = outboundArgProblems(args, proxy, egress !== undefined);
+  if (outboundProblems.length > 0) throw new Error(`HubSpotTrigger: ${outboundProblems.join("; ")}`);
   return {
     ...args,
     connectionName: args.connectionName ?? DEFAULTS.connectionName,
@@ -194,6 +228,16 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
       args.previousClientSecret === undefined ? undefined : resolveSecret(args.previousClientSecret),
     accessToken: args.accessToken === undefined ? undefined : resolveSecret(args.accessToken),
     enrichment: { enabled: args.enrichment?.enabled ?? anyProperty, ...enrichment },
+    destination: {
+      ...args.destination,
+      host: hubspotBaseUrl(args.destination?.host ?? DEFAULTS.destination.host),
+    },
+    proxy,
+    proxyPassword:
+      proxy.enabled && proxy.authScheme !== "NONE" && args.proxyPassword !== undefined
+        ? resolveSecret(args.proxyPassword)
+        : undefined,
+    egress,
     signature: { ...DEFAULTS.signature, ...given(args.signature) },
     deletionProtection: args.deletionProtection ?? DEFAULTS.deletionProtection,
     enableApis: args.enableApis ?? DEFAULTS.enableApis,
@@ -204,4 +248,23 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
     },
     executionTimeoutSeconds: args.executionTimeoutSeconds ?? DEFAULTS.executionTimeoutSeconds,
   };
+}
+
+/** The outbound rules a program calling the component directly could break (the stack config checks them first). */
+function outboundArgProblems(args: HubSpotTriggerArgs, proxy: ResolvedProxy, hasEgress: boolean): string[] {
+  const problems: string[] = [];
+  if (args.destination?.serviceAttachment !== undefined && !hasEgress) {
+    problems.push(
+      "destination.serviceAttachment needs egress.network or egress.subnetwork: the dispatcher reaches the endpoint through Direct VPC egress",
+    );
+  }
+  if (!proxy.enabled) return problems;
+  if (proxy.host === undefined) problems.push("proxy.host is missing; required when proxy.enabled is true");
+  if (proxy.authScheme !== "NONE") {
+    if (proxy.username === undefined)
+      problems.push(`proxy.username is missing; required with authScheme ${proxy.authScheme}`);
+    if (args.proxyPassword === undefined)
+      problems.push(`proxyPassword is missing; required with authScheme ${proxy.authScheme}`);
+  }
+  return problems;
 }

@@ -9,6 +9,7 @@ import { capacityWarnings, dispatcherSizing } from "./capacity";
 import { DeadLetterQueue } from "./dead-letter";
 import { DEFAULTS, resolveArgs } from "./defaults";
 import { EventBus } from "./event-bus";
+import { HubSpotEgress } from "./hubspot-egress";
 import { TriggerIdentity } from "./identity";
 import { deterministicRunUrl, resourceNames, SUFFIX_BYTES } from "./naming";
 import { PrivateServiceConnect } from "./private-service-connect";
@@ -76,6 +77,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     clientSecret: SecretOutput;
     previousClientSecret?: SecretOutput;
     accessToken?: SecretOutput;
+    proxyPassword?: SecretOutput;
   }>;
   readonly triggers: pulumi.Output<TriggerOutput[]>;
   /** Undefined when the args carry no `registration`. */
@@ -90,6 +92,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   /** The image both services run: built and pushed by the stack, or a reference (with a cross-project pull grant). */
   readonly runtimeImage: RuntimeImage;
   readonly privateServiceConnect?: PrivateServiceConnect;
+  /** The dispatcher's Direct VPC egress and the PSC endpoint to `destination.serviceAttachment`; undefined without egress. */
+  readonly egress?: HubSpotEgress;
   readonly registration?: HubSpotRegistration;
   /** Undefined when `enableApis` is false. */
   readonly apis?: ProjectApis;
@@ -105,7 +109,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         `${name}-apis`,
         {
           project,
-          privateServiceConnect: args.privateServiceConnect.enabled,
+          privateServiceConnect: args.privateServiceConnect.enabled || args.egress !== undefined,
           buildsImage: args.imageBuild !== undefined,
         },
         child,
@@ -161,6 +165,11 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         accessToken: args.accessToken && {
           source: args.accessToken,
           secretId: names.secrets.accessToken,
+          accessor: dispatcher.member,
+        },
+        proxyPassword: args.proxyPassword && {
+          source: args.proxyPassword,
+          secretId: names.secrets.proxyPassword,
           accessor: dispatcher.member,
         },
       },
@@ -227,6 +236,21 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       after(API.pubsub),
     );
 
+    if (args.egress) {
+      this.egress = new HubSpotEgress(
+        `${name}-egress`,
+        {
+          ...labelArgs,
+          project,
+          region: args.region,
+          ...args.egress,
+          serviceAttachment: args.destination.serviceAttachment,
+          names: names.hubspotEndpoint,
+        },
+        after(API.compute),
+      );
+    }
+
     // Artifact Registry: the repository the build pushes to, or the other project's repository Cloud Run pulls from.
     this.runtimeImage = new RuntimeImage(
       `${name}-image`,
@@ -276,7 +300,11 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           serviceAccountEmail: dispatcher.email,
           scaling: dispatcherSize.scaling,
           timeoutSeconds: ackDeadlineSeconds,
-          dependsOn: [...present([secrets.accessToken?.access]), ...pull],
+          dependsOn: [
+            ...present([secrets.accessToken?.access, secrets.proxyPassword?.access, this.egress?.endpoint]),
+            ...pull,
+          ],
+          vpcAccess: this.egress?.vpcAccess,
           env: dispatcherEnv({
             project,
             deadLetterTopic,
@@ -347,11 +375,13 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         secretOutput(secrets.clientSecret),
         secrets.previousClientSecret && secretOutput(secrets.previousClientSecret),
         secrets.accessToken && secretOutput(secrets.accessToken),
+        secrets.proxyPassword && secretOutput(secrets.proxyPassword),
       ])
-      .apply(([clientSecret, previousClientSecret, accessToken]) => ({
+      .apply(([clientSecret, previousClientSecret, accessToken, proxyPassword]) => ({
         clientSecret,
         ...(previousClientSecret && { previousClientSecret }),
         ...(accessToken && { accessToken }),
+        ...(proxyPassword && { proxyPassword }),
       }));
     this.triggers = pulumi.all(
       args.triggers.map((t) =>

@@ -56,7 +56,9 @@ export interface ResourceNames {
   deadLetterTopic: string;
   deadLetterSubscription: string;
   services: { listener: string; dispatcher: string };
-  secrets: { clientSecret: string; previousClientSecret: string; accessToken: string };
+  secrets: { clientSecret: string; previousClientSecret: string; accessToken: string; proxyPassword: string };
+  /** The Private Service Connect endpoint to `destination.serviceAttachment`: its address and forwarding rule. */
+  hubspotEndpoint: { address: string; forwardingRule: string };
   psc: {
     neg: string;
     backendService: string;
@@ -190,7 +192,9 @@ export function resourceNames(inputs: NameInputs): ResourceNames {
       clientSecret: secret("client-secret"),
       previousClientSecret: secret("previous-client-secret"),
       accessToken: secret("access-token"),
+      proxyPassword: secret("proxy-password"),
     },
+    hubspotEndpoint: { address: compute("hubspot-api-address"), forwardingRule: compute("hubspot-api-endpoint") },
     psc: {
       neg: compute("neg"),
       backendService: compute("backend"),

@@ -20,6 +20,8 @@ export interface RuntimeServiceArgs {
   readonly timeoutSeconds: number;
   /** Resources the revision needs first: the secret accessor bindings (Cloud Run checks access on deploy). */
   readonly dependsOn?: pulumi.Resource[];
+  /** Direct VPC egress; absent: none. */
+  readonly vpcAccess?: gcp.types.input.cloudrunv2.ServiceTemplateVpcAccess;
 }
 
 export interface RuntimeServicesArgs extends LabelArgs {
@@ -108,6 +110,7 @@ export class RuntimeServices extends pulumi.ComponentResource {
             maxInstanceRequestConcurrency: spec.scaling.concurrency,
             timeout: `${spec.timeoutSeconds}s`,
             containers: [container(args.image, spec.env)],
+            ...(spec.vpcAccess !== undefined && { vpcAccess: spec.vpcAccess }),
           },
         },
         { parent: this, dependsOn: spec.dependsOn },

@@ -38,6 +38,8 @@ export interface TriggerSecretsArgs extends LabelArgs {
   readonly previousClientSecret?: SecretSpec;
   /** Seed: "Jeton d'accès à l'application privée", read by the dispatcher for enrichment. */
   readonly accessToken?: SecretSpec;
+  /** Seed: "Mot de passe du proxy", read by the dispatcher (the one runtime identity that calls HubSpot). */
+  readonly proxyPassword?: SecretSpec;
   /** Regions for user-managed replication; automatic replication when absent or empty. */
   readonly replicaLocations?: readonly string[];
 }
@@ -71,6 +73,7 @@ export class TriggerSecrets extends pulumi.ComponentResource {
   readonly clientSecret: SecretReference;
   readonly previousClientSecret?: SecretReference;
   readonly accessToken?: SecretReference;
+  readonly proxyPassword?: SecretReference;
 
   constructor(name: string, args: TriggerSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:secrets:TriggerSecrets", name, {}, opts);
@@ -135,11 +138,13 @@ export class TriggerSecrets extends pulumi.ComponentResource {
       this.previousClientSecret = secret("previous-client-secret", "previousClientSecret", args.previousClientSecret);
     }
     if (args.accessToken) this.accessToken = secret("access-token", "accessToken", args.accessToken);
+    if (args.proxyPassword) this.proxyPassword = secret("proxy-password", "proxyPassword", args.proxyPassword);
 
     this.registerOutputs({
       clientSecret: this.clientSecret.path,
       previousClientSecret: this.previousClientSecret?.path,
       accessToken: this.accessToken?.path,
+      proxyPassword: this.proxyPassword?.path,
     });
   }
 }

@@ -5,6 +5,15 @@ export const APP_LABEL = "hubspot-trigger";
 export const RESERVED_LABEL_KEYS = ["app", "env", "component"] as const;
 
 /** The `component` label of each part, read by the policy pack and by cost reports. */
-export const COMPONENT_LABELS = ["listener", "dispatcher", "events", "dead-letter", "secrets", "psc", "image"] as const;
+export const COMPONENT_LABELS = [
+  "listener",
+  "dispatcher",
+  "events",
+  "dead-letter",
+  "secrets",
+  "psc",
+  "image",
+  "egress",
+] as const;
 
 export type ComponentLabel = (typeof COMPONENT_LABELS)[number];

@@ -17,5 +17,8 @@ export function hubSpotTriggerArgs(config: StackConfig): HubSpotTriggerArgs {
     clientSecret: secretArgs(config.clientSecret),
     previousClientSecret: config.previousClientSecret && secretArgs(config.previousClientSecret),
     accessToken: config.accessToken && secretArgs(config.accessToken),
+    proxyPassword: config.proxyPassword && secretArgs(config.proxyPassword),
+    // The config's `enabled` is derived from network/subnetwork; the component derives it again.
+    egress: config.egress.enabled ? config.egress : undefined,
   };
 }

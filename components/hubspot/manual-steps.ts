@@ -11,6 +11,10 @@ export interface ManualStepsInput {
   maxConcurrentRequests: number;
   subscriptions: SubscriptionSpec[];
   appId?: string;
+  /** Removed from the stack with onRemove keep: leave them in HubSpot. */
+  retained?: SubscriptionSpec[];
+  /** Removed by the last change with onRemove delete: delete them in HubSpot. */
+  toDelete?: SubscriptionSpec[];
 }
 
 export function manualSteps(input: ManualStepsInput): string[] {
@@ -26,6 +30,16 @@ export function manualSteps(input: ManualStepsInput): string[] {
       s.propertyName
         ? `Create a subscription: object type "${object}", event "${action}", property "${s.propertyName}" (${subscriptionKey(s)}).`
         : `Create a subscription: object type "${object}", event "${action}" (${subscriptionKey(s)}).`,
+    );
+  }
+  for (const s of input.toDelete ?? []) {
+    steps.push(
+      `Delete the subscription ${subscriptionKey(s)}: the stack no longer declares it and its trigger says onRemove: delete.`,
+    );
+  }
+  for (const s of input.retained ?? []) {
+    steps.push(
+      `Leave the subscription ${subscriptionKey(s)} as it is: the stack no longer declares it but its trigger said onRemove: keep.`,
     );
   }
   steps.push(

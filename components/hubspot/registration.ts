@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { hsmetaText, renderHsmeta } from "./hsmeta";
 import { manualSteps } from "./manual-steps";
+import { RemovalLedger, type LedgerEntry } from "./removal-ledger";
 import { combineStatuses, type StatusReport } from "./status";
 import type { ApiVersion, CredentialKind, ObjectSubscriptionSpec, RegistrationStatus } from "./types";
 import {
@@ -118,7 +119,13 @@ export class HubSpotRegistration extends pulumi.ComponentResource {
         key: subscriptionKey(spec),
         resource: new WebhookSubscription(
           `${name}-${subscriptionSuffix(spec)}`,
-          { ...connection, eventType: spec.eventType, propertyName: spec.propertyName, active: true },
+          {
+            ...connection,
+            eventType: spec.eventType,
+            propertyName: spec.propertyName,
+            active: true,
+            retainOnDelete: onRemoveOf(spec, args.retainOnDelete) === "keep",
+          },
           { parent: this, dependsOn: [settings] },
         ),
       }));
@@ -137,31 +144,42 @@ export class HubSpotRegistration extends pulumi.ComponentResource {
       this.manualSteps = pulumi.output(undefined);
     } else if (args.mode === "project") {
       const uid = args.projectUid ?? `${name}-webhooks`;
-      this.hsmeta = pulumi.output(args.webhookUrl).apply((targetUrl) =>
+      const ledger = new RemovalLedger(`${name}-removals`, { subscriptions: ledgerEntries(args) }, { parent: this });
+      this.hsmeta = pulumi.all([args.webhookUrl, ledger.retained]).apply(([targetUrl, retained]) =>
         hsmetaText(
           renderHsmeta({
             uid,
             targetUrl,
             maxConcurrentRequests: args.maxConcurrentRequests,
-            subscriptions: args.subscriptions,
+            // Kept ones stay declared: `hs project upload` makes HubSpot's subscriptions equal to the file.
+            subscriptions: [...args.subscriptions, ...(retained ?? []).map(specOf)],
           }),
         ),
       );
       this.status = pulumi.output<RegistrationStatus>("Creating");
-      this.statusMessage = pulumi.output(
-        "project mode: write the hsmeta output to src/app/webhooks/webhooks-hsmeta.json and run `hs project upload`",
-      );
+      this.statusMessage = pulumi
+        .all([ledger.retained, ledger.toDelete])
+        .apply(
+          ([retained, toDelete]) =>
+            "project mode: write the hsmeta output to src/app/webhooks/webhooks-hsmeta.json and run `hs project upload`" +
+            removalNote(retained ?? [], toDelete ?? [], "the upload deletes"),
+        );
       this.manualSteps = pulumi.output(undefined);
       this.subscriptionIds = pulumi.output<Record<string, string>>({});
     } else {
-      this.manualSteps = pulumi.all([args.webhookUrl, args.appId]).apply(([webhookUrl, appId]) =>
-        manualSteps({
-          webhookUrl,
-          appId,
-          maxConcurrentRequests: args.maxConcurrentRequests,
-          subscriptions: args.subscriptions,
-        }),
-      );
+      const ledger = new RemovalLedger(`${name}-removals`, { subscriptions: ledgerEntries(args) }, { parent: this });
+      this.manualSteps = pulumi
+        .all([args.webhookUrl, args.appId, ledger.retained, ledger.toDelete])
+        .apply(([webhookUrl, appId, retained, toDelete]) =>
+          manualSteps({
+            webhookUrl,
+            appId,
+            maxConcurrentRequests: args.maxConcurrentRequests,
+            subscriptions: args.subscriptions,
+            retained: (retained ?? []).map(specOf),
+            toDelete: (toDelete ?? []).map(specOf),
+          }),
+        );
       this.status = pulumi.output<RegistrationStatus>("Creating");
       this.statusMessage = pulumi.output(
         "manual mode: follow manualSteps in HubSpot's UI; this stack cannot see HubSpot",
@@ -179,6 +197,32 @@ export class HubSpotRegistration extends pulumi.ComponentResource {
       webhookUrl: this.webhookUrl,
     });
   }
+}
+
+function onRemoveOf(spec: ObjectSubscriptionSpec, retainOnDelete: boolean): "keep" | "delete" {
+  return spec.onRemove ?? (retainOnDelete ? "keep" : "delete");
+}
+
+function ledgerEntries(args: HubSpotRegistrationArgs): LedgerEntry[] {
+  return args.subscriptions.map((spec) => ({
+    key: subscriptionKey(spec),
+    eventType: spec.eventType,
+    ...(spec.propertyName !== undefined && { propertyName: spec.propertyName }),
+    onRemove: onRemoveOf(spec, args.retainOnDelete),
+  }));
+}
+
+function specOf(entry: LedgerEntry): ObjectSubscriptionSpec {
+  return { eventType: entry.eventType, ...(entry.propertyName !== undefined && { propertyName: entry.propertyName }) };
+}
+
+/** What became of the subscriptions the stack stopped declaring, for the status message. */
+function removalNote(retained: LedgerEntry[], toDelete: LedgerEntry[], deletedBy: string): string {
+  const keys = (entries: LedgerEntry[]) => entries.map((entry) => entry.key).join(", ");
+  return (
+    (retained.length > 0 ? `; kept after removal (onRemove keep), still declared: ${keys(retained)}` : "") +
+    (toDelete.length > 0 ? `; removed (onRemove delete), ${deletedBy}: ${keys(toDelete)}` : "")
+  );
 }
 
 function reportOf(

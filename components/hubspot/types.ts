@@ -18,6 +18,8 @@ export const DEFAULT_API_BASE_URL = "https://api.hubapi.com";
 export interface SubscriptionSpec {
   eventType: string;
   propertyName?: string;
+  /** When the stack stops declaring it: leave it in HubSpot ("keep") or delete it. Default: `retainOnDelete`. */
+  onRemove?: "keep" | "delete";
 }
 
 /** Where and as whom the provider talks to HubSpot's webhooks API. */

@@ -12,6 +12,7 @@ import {
   type FieldDoc,
 } from "./fields";
 import { privateServiceConnectSchema } from "./network";
+import { destinationSchema, egressSchema, proxySchema } from "./outbound";
 import { IMAGE, INTEGRATION_NAME, LABEL_VALUE, MEMBER, REGION } from "./rules";
 import {
   deadLetterSchema,
@@ -38,6 +39,7 @@ export const SECRET_KEYS = [
   "previousClientSecret",
   "accessToken",
   "hubspotDeveloperCredential",
+  "proxyPassword",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -61,6 +63,11 @@ export const OTHER_KEY_DOCS: Record<string, Required<Pick<FieldDoc, "docType" | 
     docType: "secret",
     docDefault: "-",
     rule: "required when `registration.mode` is `api`",
+  },
+  proxyPassword: {
+    docType: "secret",
+    docDefault: "-",
+    rule: 'seed "Mot de passe du proxy": required when `proxy.authScheme` is BASIC or DIGEST, unless `proxyPasswordRef`',
   },
 };
 
@@ -181,6 +188,24 @@ const shape = {
     description: "Cloud Run deletion protection on both services (recommended for production).",
     rule: "Cloud Run deletion protection (set `true` in prod)",
   }),
+  destination: destinationSchema.meta({
+    description:
+      "Object {host (https://api.hubapi.com), serviceAttachment}: HubSpot's API as every outbound call reaches it (seed Destinations): a host, or privately through a Private Service Connect endpoint to a service attachment (needs egress); TLS is verified against host either way.",
+  }),
+  proxy: proxySchema.meta({
+    description:
+      "Object {enabled (false), host, port (3128), authScheme (NONE|BASIC|DIGEST), username, sslType (AUTO|ALWAYS|NEVER|TUNNEL)}: a proxy every HubSpot call goes through (seed proxy fields); the password is the secret proxyPassword or proxyPasswordRef.",
+  }),
+  proxyPasswordRef: secretRefSchema.optional().meta({
+    description:
+      "Object {secret, version}: existing Secret Manager secret holding the proxy password, instead of proxyPassword.",
+    docType: "`{secret, version}`",
+    rule: "as `clientSecretRef`; not with `proxyPassword`",
+  }),
+  egress: egressSchema.meta({
+    description:
+      "Object {network, subnetwork, allTraffic (false)}: Direct VPC egress for the dispatcher, for organisations that route through their own NAT or firewall, and the network of a destination.serviceAttachment's endpoint.",
+  }),
   registration: registrationSchema.meta({
     description:
       "Object {mode (api|project|manual, default manual), appId, maxConcurrentRequests (>=5, default 10), retainOnDelete (false), apiVersion (v3|2026-03), credentialKind (developerApiKey|oauthToken)}: how the webhook URL reaches HubSpot.",
@@ -217,6 +242,16 @@ export const stackConfigSchema = z
         });
       }
       triggerDefinitionProblems(config, ctx);
+      const destination = config.destination as { serviceAttachment?: unknown } | undefined;
+      const egress = config.egress as { enabled?: unknown } | undefined;
+      if (destination?.serviceAttachment !== undefined && egress?.enabled !== true) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["destination", "serviceAttachment"],
+          message:
+            "is set but egress is not; the dispatcher reaches the Private Service Connect endpoint through Direct VPC egress: set egress.network and/or egress.subnetwork (the endpoint's address is taken from that subnetwork)",
+        });
+      }
     }, ALWAYS),
   );
 

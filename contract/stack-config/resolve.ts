@@ -21,6 +21,9 @@ export type SignatureConfig = StackConfigValues["signature"];
 export type PrivateServiceConnectConfig = StackConfigValues["privateServiceConnect"];
 export type PscConsumer = PrivateServiceConnectConfig["consumerAcceptList"][number];
 export type RegistrationMode = StackConfigValues["registration"]["mode"];
+export type DestinationConfig = StackConfigValues["destination"];
+export type ProxyConfig = StackConfigValues["proxy"];
+export type EgressConfig = StackConfigValues["egress"];
 
 /** One trigger with its integration and trigger id resolved. */
 export type TriggerConfig = Omit<StackConfigValues["triggers"][number], "integration" | "triggerId"> & {
@@ -56,6 +59,7 @@ export type StackConfig<S> = Omit<
   | "clientSecretRef"
   | "previousClientSecretRef"
   | "accessTokenRef"
+  | "proxyPasswordRef"
 > & {
   /** `gcp:project`: where everything but an external dead-letter topic lives. */
   project: string;
@@ -70,6 +74,8 @@ export type StackConfig<S> = Omit<
   clientSecret: SecretSource<S>;
   previousClientSecret?: SecretSource<S>;
   accessToken?: SecretSource<S>;
+  /** With `proxy.authScheme` BASIC or DIGEST. */
+  proxyPassword?: SecretSource<S>;
 };
 
 export interface StackContext {
@@ -137,6 +143,7 @@ function problemsOf(error: z.ZodError): StackConfigProblem[] {
 const SECRET_WHY: Partial<Record<SecretKey, string>> = {
   clientSecret: "the HubSpot app's client secret verifies every webhook signature",
   accessToken: "enrichment reads objects back from HubSpot with the private app's access token",
+  proxyPassword: "the proxy authenticates HubSpot calls with proxy.username and this password",
 };
 
 /**
@@ -178,11 +185,15 @@ function contextProblems<S>(
     });
   }
   const enrichment = enrichmentSchema.safeParse(input.enrichment);
+  // Judged on the raw section, so a proxy with another problem (no host) still reports a missing password.
+  const proxy = isPlainObject(input.proxy) ? input.proxy : {};
+  const proxyAuthenticates = proxy.enabled === true && (proxy.authScheme === "BASIC" || proxy.authScheme === "DIGEST");
   const needed: Partial<Record<SecretKey, boolean>> = {
     clientSecret: true,
     accessToken: enrichment.success && enrichment.data.enabled,
+    proxyPassword: proxyAuthenticates,
   };
-  for (const key of ["clientSecret", "previousClientSecret", "accessToken"] as const) {
+  for (const key of ["clientSecret", "previousClientSecret", "accessToken", "proxyPassword"] as const) {
     const refKey = `${key}Ref`;
     if (secrets[key] !== undefined && input[refKey] !== undefined) {
       problems.push({
@@ -197,6 +208,13 @@ function contextProblems<S>(
     }
   }
   const registration = input.registration as { mode?: unknown } | undefined;
+  if (!proxyAuthenticates && (secrets.proxyPassword !== undefined || input.proxyPasswordRef)) {
+    problems.push({
+      path: [secrets.proxyPassword !== undefined ? "proxyPassword" : "proxyPasswordRef"],
+      message:
+        "is set but the proxy does not authenticate (proxy.enabled with authScheme BASIC or DIGEST); remove it or set proxy.authScheme",
+    });
+  }
   if (registration?.mode === "api" && secrets.hubspotDeveloperCredential === undefined) {
     problems.push({
       path: ["hubspotDeveloperCredential"],
@@ -236,6 +254,7 @@ function applyComputedDefaults<S>(
     clientSecretRef,
     previousClientSecretRef,
     accessTokenRef,
+    proxyPasswordRef,
     ...rest
   } = values;
   const region = regionValue ?? context.gcpRegion ?? DEFAULT_REGION;
@@ -245,6 +264,7 @@ function applyComputedDefaults<S>(
   const clientSecret = secretSource(secrets.clientSecret, clientSecretRef);
   const previousClientSecret = secretSource(secrets.previousClientSecret, previousClientSecretRef);
   const accessToken = secretSource(secrets.accessToken, accessTokenRef);
+  const proxyPassword = rest.proxy.enabled ? secretSource(secrets.proxyPassword, proxyPasswordRef) : undefined;
   const credential = secrets.hubspotDeveloperCredential;
   if (clientSecret === undefined) throw new Error("unreachable: clientSecret presence is checked before defaults");
   return {
@@ -279,5 +299,6 @@ function applyComputedDefaults<S>(
     clientSecret,
     ...(previousClientSecret ? { previousClientSecret } : {}),
     ...(accessToken ? { accessToken } : {}),
+    ...(proxyPassword ? { proxyPassword } : {}),
   };
 }

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { EVENT_TYPES } from "../events";
-import { ALWAYS, describeValue, resourceName, section, stringList, text, uniqueEntries } from "./fields";
+import { ALWAYS, describeValue, oneOf, resourceName, section, stringList, text, uniqueEntries } from "./fields";
 import { DESCRIPTION, HUBSPOT_PROPERTY, INTEGRATION_NAME, TRIGGER_ID } from "./rules";
+
+/** Seed, on editing a trigger: keep ("Conserver") or delete ("Supprimer") the previous event subscription. */
+export const ON_REMOVE = ["keep", "delete"] as const;
 
 const EVENT_TYPE_RULE = `one of ${EVENT_TYPES.join(", ")}`;
 
@@ -44,6 +47,10 @@ export const triggerSchema = section({
     .optional()
     .meta({ docDefault: "`api_trigger/<integration>`", rule: "the integration's API trigger id" }),
   description: text(DESCRIPTION).optional().meta({ rule: "at most 256 characters" }),
+  onRemove: oneOf(ON_REMOVE, "is not a removal choice", "keep or delete").optional().meta({
+    docDefault: "`keep` when `registration.retainOnDelete`, else `delete`",
+    rule: 'seed "Conserver" / "Supprimer": what happens in HubSpot to this trigger\'s subscriptions when the stack stops declaring them; a shared subscription is kept when any trigger says keep',
+  }),
 }).check(
   z.superRefine((trigger: Record<string, unknown>, ctx) => {
     // Judged on the listed types, so an unsupported "company.propertyChange" does not also break this rule.

@@ -43,10 +43,50 @@ describe("HubSpotTrigger defaults", () => {
         name: "deals",
         eventTypes: ["deal.creation"],
         integration: "crm-sync",
+        onRemove: "delete",
         propertyNames: [],
         triggerId: "api_trigger/crm-sync",
       },
     ]);
+  });
+
+  it("takes a trigger's onRemove from registration.retainOnDelete unless the trigger says", () => {
+    const triggers = [
+      { name: "deals", eventTypes: ["deal.creation" as const], integration: "a" },
+      { name: "leads", eventTypes: ["contact.creation" as const], integration: "a", onRemove: "delete" as const },
+    ];
+    const registration = { mode: "manual" as const, retainOnDelete: true };
+    const resolved = resolveArgs({ ...MINIMAL, triggers, registration });
+    assert.deepEqual(
+      resolved.triggers.map((t) => t.onRemove),
+      ["keep", "delete"],
+    );
+  });
+
+  it("defaults the destination to HubSpot's public API and normalises a bare host to an https base URL", () => {
+    assert.deepEqual(resolveArgs(MINIMAL).destination, { host: "https://api.hubapi.com" });
+    assert.equal(
+      resolveArgs({ ...MINIMAL, destination: { host: "hubspot.internal.example" } }).destination.host,
+      "https://hubspot.internal.example",
+    );
+    assert.equal(resolveArgs(MINIMAL).egress, undefined);
+    assert.equal(resolveArgs(MINIMAL).proxyPassword, undefined);
+  });
+
+  it("refuses, all at once, a service attachment without egress and an authenticating proxy without host, user or password", () => {
+    assert.throws(
+      () =>
+        resolveArgs({
+          ...MINIMAL,
+          destination: { serviceAttachment: "projects/hubspot-psc/regions/europe-west1/serviceAttachments/hubspot" },
+          proxy: { enabled: true, authScheme: "BASIC" },
+        }),
+      (error: Error) =>
+        /destination\.serviceAttachment needs egress/.test(error.message) &&
+        /proxy\.host is missing/.test(error.message) &&
+        /proxy\.username is missing/.test(error.message) &&
+        /proxyPassword is missing/.test(error.message),
+    );
   });
 
   it("takes a trigger's integration from integration.name, and refuses a trigger with neither", () => {
