@@ -97,6 +97,21 @@ describe("HubSpotRegistration component (mocks)", () => {
       );
     });
 
+    it("gives each subscription its own onRemove, defaulting to retainOnDelete (seed: Conserver / Supprimer)", async () => {
+      const subscriptions = [
+        { eventType: "deal.creation", onRemove: "keep" as const },
+        { eventType: "deal.deletion", onRemove: "delete" as const },
+        { eventType: "contact.creation" },
+      ];
+      await build("reg", args({ subscriptions, retainOnDelete: true }));
+      const retain = (name: string) => mocks.ofType(SUBSCRIPTION).find((r) => r.name === name)?.inputs.retainOnDelete;
+      assert.deepEqual(
+        [retain("reg-deal-creation"), retain("reg-deal-deletion"), retain("reg-contact-creation")],
+        [true, false, true],
+      );
+      assert.equal(mocks.ofType(SETTINGS)[0].inputs.retainOnDelete, true, "the app's settings follow the stack");
+    });
+
     it("creates subscriptions after the settings (dependsOn)", async () => {
       const { seen } = await build("reg", args());
       const settings = seen.find((s) => s.type === SETTINGS)?.resource;
@@ -167,6 +182,16 @@ describe("HubSpotRegistration component (mocks)", () => {
       assert.equal(document.config.subscriptions.legacyCrmObjects.length, 6);
       assert.equal(mocks.ofType(SETTINGS).length + mocks.ofType(SUBSCRIPTION).length, 0);
       assert.deepEqual(await resolve(component.subscriptionIds), {});
+    });
+
+    it("records the declared subscriptions with their onRemove in the removal ledger, the stack's memory of them", async () => {
+      const subscriptions = [{ eventType: "deal.creation", onRemove: "keep" as const }, { eventType: "deal.deletion" }];
+      await build("reg", args({ mode: "project", appId: undefined, credential: undefined, subscriptions }));
+      const [ledger] = mocks.ofType("pulumi-nodejs:dynamic/hubspot:RemovalLedger");
+      assert.deepEqual(ledger.inputs.subscriptions, [
+        { key: "deal.creation", eventType: "deal.creation", onRemove: "keep" },
+        { key: "deal.deletion", eventType: "deal.deletion", onRemove: "delete" },
+      ]);
     });
   });
 
