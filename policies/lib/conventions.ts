@@ -57,4 +57,5 @@ export const SECRETS = [
   { variable: "HUBSPOT_CLIENT_SECRET_PREVIOUS", resource: "previous-client-secret", config: "previousClientSecret" },
   { variable: "HUBSPOT_CLIENT_SECRET", resource: "client-secret", config: "clientSecret" },
   { variable: "HUBSPOT_ACCESS_TOKEN", resource: "access-token", config: "accessToken" },
+  { variable: "HUBSPOT_PROXY_PASSWORD", resource: "proxy-password", config: "proxyPassword" },
 ] as const;
