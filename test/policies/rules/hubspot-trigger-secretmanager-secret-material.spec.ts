@@ -29,6 +29,22 @@ describe("hubspot-trigger-secretmanager-secret-material", () => {
     assert.ok(!JSON.stringify(violations).includes("old-secret"));
   });
 
+  it("reports a literal proxy password on the dispatcher with the proxyPassword config keys", () => {
+    const dispatcher = one("dispatcher", (inputs) => {
+      inputs.template.containers[0].envs.push({ name: "HUBSPOT_PROXY_PASSWORD", value: "pr0xy-pa55" });
+    });
+    const violations = evaluatePolicies([dispatcher], {}, { rules: [secretMaterial] });
+    assert.deepEqual(
+      violations.map((v) => v.message),
+      [
+        "Container 0 sets HUBSPOT_PROXY_PASSWORD as a literal value; use valueSource.secretKeyRef: set it with " +
+          "`pulumi config set --secret hubspot-trigger:proxyPassword`, or reference an existing secret with " +
+          "hubspot-trigger:proxyPasswordRef.",
+      ],
+    );
+    assert.ok(!JSON.stringify(violations).includes("pr0xy-pa55"));
+  });
+
   it("reports an empty secret version", () => {
     const empty = one("clientSecretVersion", (inputs) => {
       inputs.secretData = wireSecret("");
