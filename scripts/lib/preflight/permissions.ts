@@ -220,6 +220,15 @@ export const PERMISSIONS_BY_RESOURCE_TYPE: Readonly<Record<string, PermissionRul
       "compute.regionTargetHttpProxies.use",
       "compute.subnetworks.use",
       "compute.networks.use",
+      // The Private Service Connect endpoint to destination.serviceAttachment reserves its IP from an Address.
+      "compute.addresses.use",
+      "compute.regionOperations.get",
+    ],
+  },
+  "gcp:compute/address:Address": {
+    permissions: [
+      ...CRUD("compute.addresses", ["create", "get", "delete"]),
+      "compute.subnetworks.use",
       "compute.regionOperations.get",
     ],
   },
@@ -255,6 +264,7 @@ export const NO_GOOGLE_PERMISSIONS: Readonly<Record<string, string>> = {
   "random:index/randomId:RandomId": "computed locally by the random provider",
   "pulumi-nodejs:dynamic/hubspot:WebhookSettings": "calls HubSpot's API with the stack's HubSpot credential",
   "pulumi-nodejs:dynamic/hubspot:WebhookSubscription": "calls HubSpot's API with the stack's HubSpot credential",
+  "pulumi-nodejs:dynamic/hubspot:RemovalLedger": "computed locally: remembers the previous run's HubSpot subscriptions",
 };
 
 /** Component resources (`hubspot-trigger:<module>:<Type>`) are registered with the engine only, never a provider. */
