@@ -57,7 +57,7 @@ describe("infra/index.ts (the program)", () => {
       (error: unknown) =>
         error instanceof ConfigValidationError &&
         /Deal_Pipeline/.test(error.message) &&
-        /company\.propertyChange/.test(error.message),
+        /ticket\.propertyChange/.test(error.message),
     );
     assert.equal(mocks.resources.length, 0);
   });
