@@ -6,8 +6,14 @@
  * most precise filter that fits Pub/Sub's 256 bytes wins, coarsening step by step when it does not:
  *   1. event types + property names of propertyChange + "redriven messages only for this subscription";
  *   2. the same without property names;
- *   3. event types only.
+ *   3. event types only;
+ *   4. an object type's listed types widened to all its types (`hasPrefix`), the object with the longest clauses
+ *      first, one object more at each step, each with the redrive scope when it still fits, then without.
  * Pub/Sub has no `IN`: an object type whose three event types are all wanted collapses to one `hasPrefix` clause.
+ * Step 4 exists since the opt-in company types: some subsets of nine types spread over three objects (two of each)
+ * have no exact filter within 256 bytes. Steps 1-3 come first and are unchanged, so a filter that fitted before
+ * keeps its exact text (a filter edit replaces the subscription). Widening costs deliveries the dispatcher
+ * acknowledges as not ours, never an event: every listed type still matches.
  */
 export const FILTER_MAX_BYTES = 256;
 
@@ -24,14 +30,28 @@ export interface TriggerFilterArgs {
   subscriptionName?: string;
 }
 
-function typeClauses(eventTypes: readonly string[], propertyNames: readonly string[]): string[] {
+/** The trigger's object types in order of first listing: "deal", "contact", "company". */
+function objectTypesOf(eventTypes: readonly string[]): string[] {
+  return [...new Set(eventTypes.map((type) => type.split(".")[0]))];
+}
+
+function prefixClause(objectType: string): string {
+  return `hasPrefix(attributes.eventType, "${objectType}.")`;
+}
+
+/** One clause per listed type; one `hasPrefix` per object type that is wholly wanted or in `widened`. */
+function typeClauses(
+  eventTypes: readonly string[],
+  propertyNames: readonly string[],
+  widened: ReadonlySet<string> = new Set(),
+): string[] {
   const wanted = new Set(eventTypes);
-  const objectTypes = [...new Set(eventTypes.map((type) => type.split(".")[0]))];
   const properties = propertyNames.map((name) => `attributes.propertyName = "${name}"`).join(" OR ");
   const clauses: string[] = [];
-  for (const objectType of objectTypes) {
-    if (properties === "" && VERBS.every((verb) => wanted.has(`${objectType}.${verb}`))) {
-      clauses.push(`hasPrefix(attributes.eventType, "${objectType}.")`);
+  for (const objectType of objectTypesOf(eventTypes)) {
+    const whole = properties === "" && VERBS.every((verb) => wanted.has(`${objectType}.${verb}`));
+    if (whole || widened.has(objectType)) {
+      clauses.push(prefixClause(objectType));
       continue;
     }
     for (const type of eventTypes.filter((t) => t.startsWith(`${objectType}.`))) {
@@ -45,10 +65,32 @@ function typeClauses(eventTypes: readonly string[], propertyNames: readonly stri
   return clauses;
 }
 
-function compose(eventTypes: readonly string[], propertyNames: readonly string[], subscriptionName?: string): string {
-  const types = typeClauses(eventTypes, propertyNames).join(" OR ");
+function compose(
+  eventTypes: readonly string[],
+  propertyNames: readonly string[],
+  subscriptionName?: string,
+  widened?: ReadonlySet<string>,
+): string {
+  const types = typeClauses(eventTypes, propertyNames, widened).join(" OR ");
   if (!subscriptionName) return types;
   return `(${types}) AND (NOT attributes:redriveSubscription OR attributes.redriveSubscription = "${subscriptionName}")`;
+}
+
+/** Step 4's widenings: the object types listed only in part, longest clauses first, one more each time. */
+function widenings(eventTypes: readonly string[]): Array<Set<string>> {
+  const partial = objectTypesOf(eventTypes)
+    .map((objectType) => ({
+      objectType,
+      bytes: Buffer.byteLength(
+        typeClauses(
+          eventTypes.filter((t) => t.startsWith(`${objectType}.`)),
+          [],
+        ).join(" OR "),
+      ),
+    }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .map(({ objectType }) => objectType);
+  return partial.map((_, count) => new Set(partial.slice(0, count + 1)));
 }
 
 export function triggerFilter(args: TriggerFilterArgs): string {
@@ -57,6 +99,10 @@ export function triggerFilter(args: TriggerFilterArgs): string {
     compose(args.eventTypes, args.propertyNames ?? [], args.subscriptionName),
     compose(args.eventTypes, [], args.subscriptionName),
     compose(args.eventTypes, []),
+    ...widenings(args.eventTypes).flatMap((widened) => [
+      compose(args.eventTypes, [], args.subscriptionName, widened),
+      compose(args.eventTypes, [], undefined, widened),
+    ]),
   ];
   const fitting = candidates.find((filter) => Buffer.byteLength(filter) <= FILTER_MAX_BYTES);
   if (!fitting) {

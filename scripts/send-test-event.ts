@@ -2,7 +2,8 @@
  * Sends correctly signed, realistic HubSpot webhook batches to a listener:
  *   npm run send-test-event -- --url URL --secret S --type deal.propertyChange [--count N] [--signature v3|v1|v2]
  *     [--generic] [--signed-url URL] [--batch-size N]
- * --type also accepts `all` (the six types in turn). --signed-url is the URL HubSpot would sign; it defaults to --url
+ * --type also accepts `all`: every type in turn, the seed's six then the opt-in company types (the listener accepts
+ * them all; only a trigger that lists a company type runs for it). --signed-url is the URL HubSpot would sign; it defaults to --url
  * with https:// (HubSpot only calls https URLs, and a listener without PUBLIC_URL verifies against https + Host +
  * path). Set it to the listener's PUBLIC_URL when that differs. Exits 1 when any batch is not answered 2xx.
  */

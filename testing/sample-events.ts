@@ -6,7 +6,8 @@
 import { stringify } from "lossless-json";
 import type { EventType } from "../contract/events";
 
-export { EVENT_TYPES } from "../contract/events";
+/** Every type a trigger may list (the seed's six, then the opt-in company types); SEED_EVENT_TYPES is the six. */
+export { EVENT_TYPES, SEED_EVENT_TYPES } from "../contract/events";
 export type SampleEventType = EventType;
 
 export interface SampleEvent {
@@ -29,14 +30,16 @@ export interface SampleEvent {
 export interface SampleOptions {
   portalId?: bigint;
   appId?: bigint;
-  /** Generic `object.*` shape (objectTypeId) instead of the legacy `contact.*`/`deal.*` one. */
+  /** Generic `object.*` shape (objectTypeId) instead of the legacy `contact.*`/`deal.*`/`company.*` one. */
   generic?: boolean;
   /** Every third event gets an objectId above 2^53 unless false. */
   bigIds?: boolean;
   now?: number;
 }
 
-const PROPERTY_CHANGES: Record<"deal" | "contact", Array<[string, string]>> = {
+type SampleObjectType = "deal" | "contact" | "company";
+
+const PROPERTY_CHANGES: Record<SampleObjectType, Array<[string, string]>> = {
   deal: [
     ["dealstage", "closedwon"],
     ["amount", "12500.50"],
@@ -47,12 +50,24 @@ const PROPERTY_CHANGES: Record<"deal" | "contact", Array<[string, string]>> = {
     ["email", "ada.lovelace@example.com"],
     ["phone", "+33 1 23 45 67 89"],
   ],
+  company: [
+    ["industry", "COMPUTER_SOFTWARE"],
+    ["domain", "acme.example"],
+    ["numberofemployees", "250"],
+  ],
 };
-const OBJECT_TYPE_IDS = { contact: "0-1", deal: "0-3" } as const;
+// HubSpot's object type ids, as generic object.* events carry them.
+const OBJECT_TYPE_IDS: Record<SampleObjectType, string> = { contact: "0-1", deal: "0-3", company: "0-2" };
+// One HubSpot subscription per object type, as an app registered by this stack would have.
+const SUBSCRIPTION_IDS: Record<SampleObjectType, bigint> = {
+  contact: 2_461_226n,
+  deal: 2_461_227n,
+  company: 2_461_228n,
+};
 const BEYOND_2_POW_53 = 9_007_199_254_740_993n; // 2^53 + 1: the first integer a double cannot hold
 
 export function sampleEvents(type: SampleEventType, count: number, options: SampleOptions = {}): SampleEvent[] {
-  const [objectType, change] = type.split(".") as ["deal" | "contact", "creation" | "propertyChange" | "deletion"];
+  const [objectType, change] = type.split(".") as [SampleObjectType, "creation" | "propertyChange" | "deletion"];
   const now = options.now ?? Date.now();
   const events: SampleEvent[] = [];
   for (let index = 0; index < count; index++) {
@@ -60,7 +75,7 @@ export function sampleEvents(type: SampleEventType, count: number, options: Samp
     const objectId = big ? BEYOND_2_POW_53 + BigInt(index) * 1_000_003n : 31_000_000_000n + BigInt(index) * 7n;
     const event: SampleEvent = {
       eventId: BigInt(now % 1_000_000_000) * 100n + BigInt(index),
-      subscriptionId: objectType === "deal" ? 2_461_227n : 2_461_226n,
+      subscriptionId: SUBSCRIPTION_IDS[objectType],
       portalId: options.portalId ?? 62_515n,
       appId: options.appId ?? 1_234_567n,
       occurredAt: now - 1000 + index,

@@ -121,7 +121,7 @@ const shape = {
     docDefault: "- (required)",
     rule: "at least one; names unique; no two triggers with the same events, properties, integration and trigger id",
     description:
-      "List of objects {name, eventTypes, propertyNames, integration, triggerId, description}: one per trigger (seed 'Type d'evenement'); event types deal|contact .creation|.propertyChange|.deletion.",
+      "List of objects {name, eventTypes, propertyNames, integration, triggerId, description}: one per trigger (seed 'Type d'evenement'); event types deal|contact .creation|.propertyChange|.deletion (the seed's six), plus company.* as an opt-in.",
   }),
   admins: stringList(MEMBER).meta({
     description: "Members granted roles/connectors.admin on the project (user:, group:, serviceAccount:, domain:).",

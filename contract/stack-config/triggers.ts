@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_TYPES } from "../events";
+import { COMPANY_EVENT_TYPES, EVENT_TYPES, PROPERTY_CHANGE_EVENT_TYPES, SEED_EVENT_TYPES } from "../events";
 import { ALWAYS, describeValue, oneOf, resourceName, section, stringList, text, uniqueEntries } from "./fields";
 import { DESCRIPTION, HUBSPOT_PROPERTY, INTEGRATION_NAME, TRIGGER_ID } from "./rules";
 
@@ -7,6 +7,10 @@ import { DESCRIPTION, HUBSPOT_PROPERTY, INTEGRATION_NAME, TRIGGER_ID } from "./r
 export const ON_REMOVE = ["keep", "delete"] as const;
 
 const EVENT_TYPE_RULE = `one of ${EVENT_TYPES.join(", ")}`;
+
+function code(types: readonly string[]): string {
+  return types.map((t) => `\`${t}\``).join(", ");
+}
 
 const eventTypesSchema = z
   .array(
@@ -34,7 +38,7 @@ export const triggerSchema = section({
   name: resourceName().meta({ rule: "seed naming rule (as `connectionName`); unique" }),
   eventTypes: eventTypesSchema.meta({
     docType: "list",
-    rule: `at least one of ${EVENT_TYPES.map((t) => `\`${t}\``).join(", ")}; no duplicates`,
+    rule: `at least one of ${code(SEED_EVENT_TYPES)} (the seed's six) or, opt-in, ${code(COMPANY_EVENT_TYPES)}; no duplicates`,
   }),
   propertyNames: stringList(HUBSPOT_PROPERTY).meta({
     docType: "list or comma string",
@@ -53,7 +57,7 @@ export const triggerSchema = section({
   }),
 }).check(
   z.superRefine((trigger: Record<string, unknown>, ctx) => {
-    // Judged on the listed types, so an unsupported "company.propertyChange" does not also break this rule.
+    // Judged on the listed types, so an unsupported "ticket.propertyChange" does not also break this rule.
     const types = Array.isArray(trigger.eventTypes) ? trigger.eventTypes : [];
     const watchesProperties = types.some((t) => typeof t === "string" && t.endsWith(".propertyChange"));
     const count = Array.isArray(trigger.propertyNames) ? trigger.propertyNames.length : 0;
@@ -69,7 +73,7 @@ export const triggerSchema = section({
       ctx.addIssue({
         code: "custom",
         path: ["propertyNames"],
-        message: `lists ${count} properties but the trigger has no *.propertyChange event type; propertyNames apply only to deal.propertyChange and contact.propertyChange`,
+        message: `lists ${count} properties but the trigger has no *.propertyChange event type; propertyNames apply only to ${PROPERTY_CHANGE_EVENT_TYPES.join(", ")}`,
       });
     }
   }, ALWAYS),

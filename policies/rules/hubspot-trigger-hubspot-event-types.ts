@@ -4,12 +4,17 @@ import { dispatcherTriggers } from "../lib/dispatcher-triggers";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readString } from "../lib/values";
 
+/** "deal.", "contact.", "company.": the prefixes a filter may match whole. */
+const OBJECT_PREFIXES: readonly string[] = [...new Set(EVENT_TYPES.map((type) => `${type.split(".")[0]}.`))];
+
 /**
  * Severity: high. Protects against triggers that can never fire: a HubSpot subscription, a dispatcher trigger or a
- * trigger subscription's filter on an event type the HubSpot trigger does not support (typos such as `deal.created`, or `company.*`), or a trigger with
- * no event type at all. Supported: deal.creation, deal.propertyChange, deal.deletion, contact.creation,
- * contact.propertyChange, contact.deletion.
- * https://cloud.google.com/application-integration/docs/configure-hubspot-trigger#supported-event-types
+ * trigger subscription's filter on an event type the HubSpot trigger does not support (typos such as `deal.created`,
+ * or types such as `ticket.creation` or `company.merge`), or a trigger with no event type at all. Supported: the
+ * console's six (deal.creation, deal.propertyChange, deal.deletion, contact.creation, contact.propertyChange,
+ * contact.deletion,
+ * https://cloud.google.com/application-integration/docs/configure-hubspot-trigger#supported-event-types) and, opt-in
+ * where a trigger lists them, company.creation, company.propertyChange, company.deletion.
  */
 export const eventTypes: ResourceRule = {
   name: "hubspot-trigger-hubspot-event-types",
@@ -28,6 +33,14 @@ export const eventTypes: ResourceRule = {
           if (!isEventType(eventType)) {
             report(
               `Subscription filter matches event type "${eventType}", which the listener never publishes: fix the trigger's eventTypes in ${configKey("triggers")}.`,
+            );
+          }
+        }
+        // A whole object type collapses to hasPrefix (components/event-filter.ts): the prefix must be one of ours.
+        for (const [, prefix] of filter.matchAll(/hasPrefix\(\s*attributes\.eventType\s*,\s*"([^"]*)"\s*\)/g)) {
+          if (!OBJECT_PREFIXES.includes(prefix)) {
+            report(
+              `Subscription filter matches event types starting with "${prefix}", none of which the trigger supports (supported: ${EVENT_TYPES.join(", ")}): fix the trigger's eventTypes in ${configKey("triggers")}.`,
             );
           }
         }

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { EVENT_TYPES } from "../../infra/config-types";
+import { SEED_EVENT_TYPES } from "../../contract/events";
 import { eventTypeFilter, FILTER_MAX_BYTES, triggerFilter } from "../../components/event-filter";
 import { checkUserLabels } from "../../components/labels";
 import {
@@ -206,15 +207,76 @@ describe("event type filter", () => {
     );
   });
 
-  it("stays within Pub/Sub's 256-byte filter limit for every subset of the six event types", () => {
+  it("stays within Pub/Sub's 256-byte filter limit for every subset of the nine event types", () => {
     fc.assert(
       fc.property(fc.subarray([...EVENT_TYPES], { minLength: 1 }), (types) => {
         assert.ok(Buffer.byteLength(eventTypeFilter(types)) <= FILTER_MAX_BYTES);
       }),
     );
     // Without the hasPrefix collapse, all six would not fit: the limit is real for this input.
-    const naive = EVENT_TYPES.map((t) => `attributes.eventType = "${t}"`).join(" OR ");
+    const naive = SEED_EVENT_TYPES.map((t) => `attributes.eventType = "${t}"`).join(" OR ");
     assert.ok(Buffer.byteLength(naive) > FILTER_MAX_BYTES);
+  });
+
+  it("widens the object type with the longest clauses to hasPrefix when two types of each of three do not fit", () => {
+    const types = [
+      "deal.creation",
+      "deal.propertyChange",
+      "contact.creation",
+      "contact.deletion",
+      "company.creation",
+      "company.propertyChange",
+    ];
+    const exact = types.map((t) => `attributes.eventType = "${t}"`).join(" OR ");
+    assert.ok(Buffer.byteLength(exact) > FILTER_MAX_BYTES, "the exact filter no longer fits: widening is needed");
+    // company's two clauses are the longest (propertyChange is the longest verb); deal and contact stay exact.
+    assert.equal(
+      eventTypeFilter(types),
+      'attributes.eventType = "deal.creation" OR attributes.eventType = "deal.propertyChange" OR ' +
+        'attributes.eventType = "contact.creation" OR attributes.eventType = "contact.deletion" OR ' +
+        'hasPrefix(attributes.eventType, "company.")',
+    );
+  });
+
+  it("matches every listed type and no object type that is not listed, for every subset of the nine", () => {
+    const subscriptionName = "hubspot-prod-deal-pipeline-1a2b3c4d";
+    fc.assert(
+      fc.property(fc.subarray([...EVENT_TYPES], { minLength: 1 }), (types) => {
+        const filter = triggerFilter({ eventTypes: types, subscriptionName });
+        assert.ok(Buffer.byteLength(filter) <= FILTER_MAX_BYTES);
+        const objects = new Set(types.map((t) => t.split(".")[0]));
+        for (const type of types) {
+          const whole = `hasPrefix(attributes.eventType, "${type.split(".")[0]}.")`;
+          assert.ok(
+            filter.includes(`attributes.eventType = "${type}"`) || filter.includes(whole),
+            `${type} in ${filter}`,
+          );
+        }
+        for (const type of EVENT_TYPES.filter((t) => !objects.has(t.split(".")[0]))) {
+          assert.ok(!filter.includes(`"${type.split(".")[0]}.`), `${type} not in ${filter}`);
+        }
+      }),
+    );
+  });
+
+  /** The filter of the seed's types as it was before the company types: exact clauses, a whole object as hasPrefix. */
+  function seedRule(types: readonly string[]): string {
+    const objects = [...new Set(types.map((t) => t.split(".")[0]))];
+    return objects
+      .flatMap((object) =>
+        ["creation", "propertyChange", "deletion"].every((verb) => types.includes(`${object}.${verb}`))
+          ? [`hasPrefix(attributes.eventType, "${object}.")`]
+          : types.filter((t) => t.startsWith(`${object}.`)).map((t) => `attributes.eventType = "${t}"`),
+      )
+      .join(" OR ");
+  }
+
+  it("keeps the exact filter text of every subset of the seed's six (a changed filter replaces the subscription)", () => {
+    fc.assert(
+      fc.property(fc.subarray([...SEED_EVENT_TYPES], { minLength: 1 }), (types) => {
+        assert.equal(eventTypeFilter(types), seedRule(types));
+      }),
+    );
   });
 
   it("refuses an empty list", () => {
@@ -244,7 +306,7 @@ describe("event type filter", () => {
     assert.equal(coarse, 'attributes.eventType = "deal.creation" OR attributes.eventType = "contact.creation"');
   });
 
-  it("fits every subset of event types with a realistic subscription name, scoping redrives where it can", () => {
+  it("fits every subset of the nine types with a realistic subscription name, scoping redrives where it can", () => {
     const subscriptionName = "hubspot-prod-deal-pipeline-1a2b3c4d";
     fc.assert(
       fc.property(fc.subarray([...EVENT_TYPES], { minLength: 1 }), (types) => {

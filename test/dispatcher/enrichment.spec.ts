@@ -5,7 +5,7 @@ import { Enricher } from "../../runtime/dispatcher/enrichment";
 import { captureLogs } from "../../runtime/shared/log";
 import { HubSpotCrmStandIn } from "../fixtures/hubspot-crm";
 import { IntegrationStandIn } from "../../testing/integration-stand-in";
-import { fixedTokenAuth, post, pushEnvelope, samplePayload, testConfig } from "./helpers";
+import { DEAL_TRIGGER, fixedTokenAuth, post, pushEnvelope, samplePayload, testConfig } from "./helpers";
 
 const HUBSPOT_TOKEN = "pat-eu1-11111111-2222-3333-4444-555555555555";
 
@@ -21,6 +21,9 @@ describe("enrichment through @hubspot/api-client against HubSpot's published CRM
           "42": { properties: { dealname: "Archived deal" }, archived: true },
         },
         contacts: { "7": { properties: { email: "ada@example.com", firstname: "Ada" } } },
+        companies: {
+          "5150": { properties: { name: "Acme", domain: "acme.example", industry: "COMPUTER_SOFTWARE" } },
+        },
       },
     });
   });
@@ -135,6 +138,77 @@ describe("enrichment through @hubspot/api-client against HubSpot's published CRM
       crm.failWith(429);
       assert.equal((await post(`${url}/pubsub/push`, pushEnvelope(samplePayload()))).status, 503);
       assert.equal(standIn.count, 0);
+    });
+  });
+  describe("company events (opt-in: only a trigger that lists them runs for them)", () => {
+    const COMPANY_TRIGGER = {
+      name: "company-sync",
+      subscription: "companies",
+      eventTypes: ["company.creation", "company.propertyChange", "company.deletion"] as const,
+      propertyNames: ["industry"],
+      integration: "on-company",
+      triggerId: "api_trigger/on-company",
+    };
+    let standIn: IntegrationStandIn;
+    let dispatcher: Dispatcher;
+    let url: string;
+    const logs = captureLogs("DEBUG");
+
+    beforeEach(async () => {
+      standIn = await IntegrationStandIn.start();
+      const config = testConfig({
+        integrationsEndpoint: standIn.url,
+        triggers: [DEAL_TRIGGER, { ...COMPANY_TRIGGER, eventTypes: [...COMPANY_TRIGGER.eventTypes] }],
+        enrichment: {
+          accessToken: HUBSPOT_TOKEN,
+          apiBaseUrl: crm.url,
+          properties: { deal: ["dealname"], contact: [], company: ["name", "domain"] },
+        },
+      });
+      logs.entries.length = 0;
+      dispatcher = createDispatcher({ config, auth: fixedTokenAuth, logger: logs.logger, deadLetter: async () => "x" });
+      url = `http://127.0.0.1:${await dispatcher.listen(0, "127.0.0.1")}`;
+    });
+    afterEach(async () => {
+      await dispatcher.close();
+      await standIn.close();
+    });
+
+    const company = (eventType: string, extra: Record<string, string> = {}) =>
+      samplePayload({ eventType, objectType: "company", objectId: "5150", ...extra });
+
+    it("executes the company trigger's integration with companyProperties read from HubSpot", async () => {
+      const change = company("company.propertyChange", { propertyName: "industry", propertyValue: "x" });
+      assert.equal((await post(`${url}/pubsub/push`, pushEnvelope(change, { subscription: "companies" }))).status, 204);
+      assert.equal(standIn.requests.length, 1);
+      assert.equal(standIn.requests[0].integration, "on-company");
+      assert.equal(standIn.requests[0].triggerId, "api_trigger/on-company");
+      assert.deepEqual(standIn.requests[0].connectorEventPayload?.object, {
+        properties: { name: "Acme", domain: "acme.example" },
+      });
+      assert.deepEqual(
+        crm.requests.map(({ objectType, ids, properties }) => ({ objectType, ids, properties })),
+        [{ objectType: "companies", ids: ["5150"], properties: ["name", "domain"] }],
+      );
+    });
+
+    it("passes a company deletion on as deleted without reading HubSpot", async () => {
+      const deleted = pushEnvelope(company("company.deletion"), { subscription: "companies" });
+      assert.equal((await post(`${url}/pubsub/push`, deleted)).status, 204);
+      assert.deepEqual(standIn.requests[0].connectorEventPayload?.object, { properties: {}, deleted: true });
+      assert.equal(crm.requests.length, 0);
+    });
+
+    it("acknowledges a company event on a trigger that does not list company types, without executing", async () => {
+      // What the emulator (no filters) or a hand-edited filter would push to the deal trigger.
+      const stray = pushEnvelope(company("company.creation"), { subscription: "deals-created" });
+      assert.equal((await post(`${url}/pubsub/push`, stray)).status, 204);
+      assert.equal(standIn.count, 0);
+      assert.equal(crm.requests.length, 0);
+      assert.ok(
+        logs.entries.some((entry) => entry.outcome === "not-ours" && entry.eventType === "company.creation"),
+        "logged as not ours",
+      );
     });
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import { hsmetaText, renderHsmeta } from "../../components/hubspot/hsmeta";
 import { manualSteps } from "../../components/hubspot/manual-steps";
-import { subscriptionsFromTriggers } from "../../components/hubspot/subscriptions";
+import { subscriptionsFromTriggers, type TriggerSubscriptions } from "../../components/hubspot/subscriptions";
 import { main as hsmetaMain } from "../../scripts/hsmeta";
 import { LISTENER_URL, SIX_SUBSCRIPTIONS } from "./support";
 
@@ -147,6 +147,43 @@ describe("hubspot project mode: webhooks-hsmeta.json", () => {
     );
   });
 
+  it("lists the opt-in company types as legacyCrmObjects only when a trigger lists them", () => {
+    // company.creation / company.propertyChange / company.deletion are legacy subscription types HubSpot accepts
+    // (SubscriptionCreateRequest.eventType in /work/shared/reference/hubspot/webhooks-v3.openapi.json and
+    // webhooks-2026-03.openapi.json); the hsmeta page files such types under legacyCrmObjects.
+    const seedOnly: TriggerSubscriptions[] = [{ eventTypes: ["deal.creation", "contact.deletion"], propertyNames: [] }];
+    const withCompanies = [
+      ...seedOnly,
+      {
+        eventTypes: ["company.creation", "company.propertyChange", "company.deletion"],
+        propertyNames: ["industry", "domain"],
+      },
+    ];
+    const render = (triggers: TriggerSubscriptions[]) =>
+      renderHsmeta({
+        uid: "w",
+        targetUrl: LISTENER_URL,
+        maxConcurrentRequests: 5,
+        subscriptions: subscriptionsFromTriggers(triggers),
+      });
+    const without = render(seedOnly);
+    assert.ok(validateHsmeta(without), JSON.stringify(validateHsmeta.errors));
+    assert.ok(
+      !JSON.stringify(without).includes("company"),
+      "no company subscription unless a trigger lists a company type",
+    );
+    const document = render(withCompanies);
+    assert.ok(validateHsmeta(document), JSON.stringify(validateHsmeta.errors));
+    assert.deepEqual(document.config.subscriptions.legacyCrmObjects, [
+      { subscriptionType: "company.creation", active: true },
+      { subscriptionType: "company.deletion", active: true },
+      { subscriptionType: "company.propertyChange", propertyName: "domain", active: true },
+      { subscriptionType: "company.propertyChange", propertyName: "industry", active: true },
+      { subscriptionType: "contact.deletion", active: true },
+      { subscriptionType: "deal.creation", active: true },
+    ]);
+  });
+
   it("hsmetaText is two-space JSON with a trailing newline", () => {
     const document = renderHsmeta({
       uid: "w",
@@ -229,6 +266,23 @@ describe("hubspot manual mode: numbered steps", () => {
     assert.ok(
       steps.some((s) => /Activate/.test(s)),
       "HubSpot creates subscriptions paused: the steps say to activate them",
+    );
+  });
+
+  it("lists a company trigger's subscriptions like the others (object type company)", () => {
+    const steps = manualSteps({
+      webhookUrl: LISTENER_URL,
+      maxConcurrentRequests: 10,
+      subscriptions: subscriptionsFromTriggers([
+        { eventTypes: ["company.creation", "company.propertyChange"], propertyNames: ["industry"] },
+      ]),
+    });
+    assert.deepEqual(
+      steps.filter((s) => s.includes("Create a subscription")),
+      [
+        '4. Create a subscription: object type "company", event "creation" (company.creation).',
+        '5. Create a subscription: object type "company", event "propertyChange", property "industry" (company.propertyChange/industry).',
+      ],
     );
   });
 });

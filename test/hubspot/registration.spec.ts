@@ -83,6 +83,30 @@ describe("HubSpotRegistration component (mocks)", () => {
         assert.ok(child.opts.parent, `${child.name} has a parent`);
     });
 
+    it("declares the opt-in company subscriptions a company trigger lists, named like the others", async () => {
+      await build(
+        "reg",
+        args({
+          subscriptions: [
+            { eventType: "deal.creation" },
+            { eventType: "company.creation" },
+            { eventType: "company.propertyChange", propertyName: "industry" },
+            { eventType: "company.deletion" },
+          ],
+        }),
+      );
+      const declared = mocks
+        .ofType(SUBSCRIPTION)
+        .map((r) => [r.name, r.inputs.eventType, r.inputs.propertyName ?? null, r.inputs.active])
+        .sort();
+      assert.deepEqual(declared, [
+        ["reg-company-creation", "company.creation", null, true],
+        ["reg-company-deletion", "company.deletion", null, true],
+        ["reg-company-propertyChange-industry", "company.propertyChange", "industry", true],
+        ["reg-deal-creation", "deal.creation", null, true],
+      ]);
+    });
+
     it("passes the listener URL, throttling and app to the settings resource", async () => {
       await build("reg", args());
       const settings = mocks.ofType(SETTINGS)[0].inputs;

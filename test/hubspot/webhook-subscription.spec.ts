@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EVENT_TYPES } from "../../contract/events";
+import { HUBSPOT_SPEC_DIR } from "../fixtures/hubspot-webhooks-stand-in/openapi";
 import type { HubSpotWebhooksStandIn } from "../fixtures/hubspot-webhooks-stand-in/server";
 import { APP_ID, checked, connection, OAUTH_TOKEN, startStandIn, subscriptionProvider as provider } from "./support";
 
@@ -211,6 +215,44 @@ describe("hubspot WebhookSubscription provider (against the stand-in)", () => {
         );
       } finally {
         await small.stop();
+      }
+    });
+
+    it("creates the opt-in company subscriptions on v3 and 2026-03, requests valid against HubSpot's specs", async () => {
+      // The stand-in validates each request against HubSpot's own spec, whose SubscriptionCreateRequest.eventType enum
+      // lists company.creation, company.propertyChange and company.deletion in both versions
+      // (/work/shared/reference/hubspot/webhooks-v3.openapi.json, webhooks-2026-03.openapi.json).
+      const versions = [
+        { apiVersion: "v3" },
+        { apiVersion: "2026-03", credentialKind: "oauthToken", credential: OAUTH_TOKEN },
+      ];
+      for (const version of versions) {
+        standIn.reset();
+        const specs = [
+          { eventType: "company.creation" },
+          { eventType: "company.propertyChange", propertyName: "industry" },
+          { eventType: "company.deletion" },
+        ];
+        for (const spec of specs) {
+          const { id } = await provider.create(await declare({ ...version, propertyName: undefined, ...spec }));
+          const stored = standIn.subscriptions.get(id);
+          assert.deepEqual(
+            [stored?.eventType, stored?.propertyName, stored?.active],
+            [spec.eventType, spec.propertyName, true],
+          );
+        }
+        assert.ok(standIn.requestLog.every((r) => r.version === version.apiVersion));
+        assert.deepEqual(standIn.requestRejections, []);
+      }
+    });
+
+    it("every event type a trigger takes is a subscription type in both HubSpot specs", () => {
+      for (const file of ["webhooks-v3.openapi.json", "webhooks-2026-03.openapi.json"]) {
+        const spec = JSON.parse(readFileSync(join(HUBSPOT_SPEC_DIR, file), "utf8")) as {
+          components: { schemas: { SubscriptionCreateRequest: { properties: { eventType: { enum: string[] } } } } };
+        };
+        const allowed = spec.components.schemas.SubscriptionCreateRequest.properties.eventType.enum;
+        for (const type of EVENT_TYPES) assert.ok(allowed.includes(type), `${type} in ${file}`);
       }
     });
 

@@ -233,10 +233,30 @@ describe("stack config validation", () => {
       says: /starts with "goog"/,
     },
     {
+      // A type HubSpot offers (webhooks-v3.openapi.json, SubscriptionCreateRequest.eventType) that no trigger takes.
       rule: "unknown event type, with the allowed list",
-      change: (v) => (v.triggers = [{ name: "companies", eventTypes: ["company.creation"] }]),
+      change: (v) => (v.triggers = [{ name: "tickets", eventTypes: ["ticket.creation"] }]),
       key: "hubspot-trigger:triggers[0].eventTypes[0]",
-      says: /"company.creation" is not a supported event type; must be one of deal.creation, deal.propertyChange, deal.deletion, contact.creation, contact.propertyChange, contact.deletion/,
+      says: /"ticket.creation" is not a supported event type; must be one of deal.creation, deal.propertyChange, deal.deletion, contact.creation, contact.propertyChange, contact.deletion, company.creation, company.propertyChange, company.deletion$/,
+    },
+    {
+      rule: "a company event HubSpot offers that the trigger does not take",
+      change: (v) => (v.triggers = [{ name: "companies", eventTypes: ["company.merge"] }]),
+      key: "hubspot-trigger:triggers[0].eventTypes[0]",
+      says: /"company.merge" is not a supported event type/,
+    },
+    {
+      rule: "company properties without company.propertyChange",
+      change: (v) =>
+        (v.triggers = [{ name: "companies", eventTypes: ["company.creation"], propertyNames: ["industry"] }]),
+      key: "hubspot-trigger:triggers[0].propertyNames",
+      says: /no \*\.propertyChange event type; propertyNames apply only to deal\.propertyChange, contact\.propertyChange, company\.propertyChange$/,
+    },
+    {
+      rule: "company.propertyChange without property",
+      change: (v) => (v.triggers = [{ name: "companies", eventTypes: ["company.propertyChange"] }]),
+      key: "hubspot-trigger:triggers[0].propertyNames",
+      says: /need at least one HubSpot property name/,
     },
     {
       rule: "no event type",
@@ -636,6 +656,27 @@ describe("stack config validation", () => {
     );
     assert.equal(problems[0].key, "hubspot-trigger:trigers");
     assert.match(problems[0].message, /unknown key; keys of this namespace are connectionName, .*triggers/);
+  });
+
+  it("takes company events only from a trigger that lists them (opt-in), with their properties", () => {
+    const config = validate(
+      (v) => {
+        v.triggers = [
+          { name: "deals", eventTypes: ["deal.creation"] },
+          {
+            name: "companies",
+            eventTypes: ["company.creation", "company.propertyChange", "company.deletion"],
+            propertyNames: "industry,domain",
+          },
+        ];
+        v.enrichment = { enabled: true, companyProperties: "name,domain" };
+      },
+      { clientSecret: "x", accessToken: "t" },
+    );
+    assert.deepEqual(config.triggers[0].eventTypes, ["deal.creation"], "no company type is ever implied");
+    assert.deepEqual(config.triggers[1].eventTypes, ["company.creation", "company.propertyChange", "company.deletion"]);
+    assert.deepEqual(config.triggers[1].propertyNames, ["industry", "domain"]);
+    assert.deepEqual(config.enrichment.companyProperties, ["name", "domain"]);
   });
 
   it("accepts the full dev-like stack with every option", () => {

@@ -192,7 +192,7 @@ describe("offline plan (npm run plan)", function () {
     assert.match(run.stderr, /hubspot-trigger:triggers\[0\]\.name: "Deal_Pipeline" contains uppercase letters/);
     assert.match(
       run.stderr,
-      /hubspot-trigger:triggers\[1\]\.eventTypes\[0\]: "company\.propertyChange" is not a supported event type; must be one of deal\.creation/,
+      /hubspot-trigger:triggers\[1\]\.eventTypes\[0\]: "ticket\.propertyChange" is not a supported event type; must be one of deal\.creation/,
     );
   });
 

@@ -50,6 +50,60 @@ describe("infra/index.ts (the program)", () => {
     });
   }
 
+  it("takes company events end to end only on the trigger that lists them", async () => {
+    const stackFile = path.join(REPO_ROOT, "test", "fixtures", "stacks", "Pulumi.companies.yaml");
+    const outputs = await runProgram("companies", stackFile);
+    const triggers = outputs.triggers as { name: string; eventTypes: string[]; subscription: string }[];
+    assert.deepEqual(
+      triggers.map((t) => [t.name, t.eventTypes]),
+      [
+        ["deal-pipeline", ["deal.creation", "deal.propertyChange"]],
+        ["company-sync", ["company.creation", "company.propertyChange", "company.deletion"]],
+      ],
+    );
+    // Push subscriptions: the company trigger's filter takes the company types, the deal trigger's none of them.
+    const filterOf = (trigger: { subscription: string }) => {
+      const id = trigger.subscription.split("/").pop();
+      const found = mocks.ofType("gcp:pubsub/subscription:Subscription").find((r) => r.inputs.name === id);
+      assert.ok(found, `subscription ${id}`);
+      return String(found.inputs.filter);
+    };
+    assert.match(filterOf(triggers[1]), /hasPrefix\(attributes\.eventType, "company\."\)/);
+    assert.doesNotMatch(filterOf(triggers[0]), /company/);
+    // The dispatcher routes and enriches them.
+    const dispatcher = mocks
+      .ofType("gcp:cloudrunv2/service:Service")
+      .find((r) => JSON.stringify(r.inputs).includes("DISPATCHER_TRIGGERS"));
+    assert.ok(dispatcher, "the dispatcher service");
+    const envs = (dispatcher.inputs.template as { containers: { envs: { name: string; value?: string }[] }[] })
+      .containers[0].envs;
+    const env = (name: string) => envs.find((e) => e.name === name)?.value;
+    const table = JSON.parse(String(env("DISPATCHER_TRIGGERS"))) as { name: string; eventTypes: string[] }[];
+    assert.deepEqual(
+      table.map((t) => [t.name, t.eventTypes]),
+      triggers.map((t) => [t.name, t.eventTypes]),
+    );
+    assert.equal(env("ENRICHMENT_COMPANY_PROPERTIES"), "name,domain,industry");
+    // HubSpot is asked for the company subscriptions (project mode: the hsmeta file).
+    const registration = outputs.registration as { hsmeta: string };
+    const hsmeta = JSON.parse(registration.hsmeta) as {
+      config: { subscriptions: { legacyCrmObjects: { subscriptionType: string; propertyName?: string }[] } };
+    };
+    assert.deepEqual(
+      hsmeta.config.subscriptions.legacyCrmObjects.map(
+        (s) => `${s.subscriptionType}${s.propertyName ? "/" : ""}${s.propertyName ?? ""}`,
+      ),
+      [
+        "company.creation",
+        "company.deletion",
+        "company.propertyChange/domain",
+        "company.propertyChange/industry",
+        "deal.creation",
+        "deal.propertyChange/dealstage",
+      ],
+    );
+  });
+
   it("stops with every config problem before creating anything", async () => {
     const badConfig = path.join(REPO_ROOT, "test", "fixtures", "stacks", "Pulumi.bad-config.yaml");
     await assert.rejects(
@@ -57,7 +111,7 @@ describe("infra/index.ts (the program)", () => {
       (error: unknown) =>
         error instanceof ConfigValidationError &&
         /Deal_Pipeline/.test(error.message) &&
-        /company\.propertyChange/.test(error.message),
+        /ticket\.propertyChange/.test(error.message),
     );
     assert.equal(mocks.resources.length, 0);
   });

@@ -185,6 +185,62 @@ describe("listener events", () => {
       assert.match(payload.dedupKey, /^[0-9a-f]{64}$/);
     });
 
+    it("builds the documented payload from each of HubSpot's company events (objectType company), legacy and generic", () => {
+      // Subscription types company.creation / company.propertyChange / company.deletion: HubSpot's own specs,
+      // SubscriptionCreateRequest.eventType in /work/shared/reference/hubspot/webhooks-v3.openapi.json and
+      // webhooks-2026-03.openapi.json. Payload fields (changeFlag CREATED/DELETED, propertyName/propertyValue on
+      // propertyChange, objectTypeId 0-2 on generic object.* deliveries): https://developers.hubspot.com/docs/api/webhooks
+      // ("Webhook payloads"), as /work/shared/design.md records them.
+      const base = { ...contactCreation, subscriptionId: 2461228, objectId: 5150, changeFlag: undefined };
+      const changes: Array<[string, Record<string, unknown>]> = [
+        ["creation", { changeFlag: "CREATED" }],
+        ["propertyChange", { propertyName: "industry", propertyValue: "COMPUTER_SOFTWARE", sourceId: "userId:1" }],
+        ["deletion", { changeFlag: "DELETED" }],
+      ];
+      for (const [change, fields] of changes) {
+        for (const raw of [
+          { ...base, ...fields, subscriptionType: `company.${change}` },
+          { ...base, ...fields, subscriptionType: `object.${change}`, objectTypeId: "0-2" },
+        ]) {
+          const payload = normalizeOk(raw);
+          assert.deepEqual(
+            { ...payload, dedupKey: undefined },
+            {
+              schemaVersion: "1",
+              eventType: `company.${change}`,
+              objectType: "company",
+              objectId: "5150",
+              portalId: "62515",
+              appId: "1234567",
+              eventId: "100",
+              subscriptionId: "2461228",
+              occurredAt: { epochMillis: 1764300000000, iso: "2025-11-28T03:20:00.000Z" },
+              attemptNumber: 0,
+              receivedAt: RECEIVED_AT,
+              changeSource: "CRM",
+              ...fields,
+              raw,
+              dedupKey: undefined,
+            },
+          );
+          assert.ok(validatePayload(payload), ajv.errorsText(validatePayload.errors));
+        }
+      }
+    });
+
+    it("refuses the company types HubSpot offers that no trigger takes (merge, restore, associationChange)", () => {
+      // Also in SubscriptionCreateRequest.eventType of HubSpot's specs: opt-in covers the three changes only.
+      for (const type of ["company.merge", "company.restore", "company.associationChange"]) {
+        const result = normalizeEvent({ ...contactCreation, subscriptionType: type }, RECEIVED_AT);
+        assert.ok(!result.ok, `accepted ${type}`);
+        assert.equal(result.reason, "unsupported-event-type");
+        assert.equal(
+          result.detail,
+          `subscriptionType "${type}" is not handled; the rule is <object>.creation|propertyChange|deletion`,
+        );
+      }
+    });
+
     it("maps generic object.* events with objectTypeId 0-1/0-3/0-2 to the same payload as legacy ones", () => {
       for (const [objectTypeId, objectType] of [
         ["0-1", "contact"],

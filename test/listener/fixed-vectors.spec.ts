@@ -7,6 +7,7 @@
 //   (https://developers.hubspot.com/docs/api/webhooks/validating-requests).
 import { strict as assert } from "node:assert";
 import { dedupKey } from "../../runtime/listener/events/dedup-key";
+import { normalizeEvent } from "../../runtime/listener/events/normalize";
 import { decodeV3Uri, signV3 } from "../../runtime/listener/signature";
 import { verifyV3 } from "../../runtime/listener/signature/verify-v3";
 
@@ -35,6 +36,61 @@ describe("fixed vectors of the contracts consumers rely on", () => {
       occurredAtMs: 1700000000123,
     });
     assert.equal(key, "d01fe47d04cb558851ee1264ff9da396c9b7f469978f8d9220c2eb70d5d9303f");
+  });
+
+  it("dedupKey of a company propertyChange (opt-in company events use the same canonical form)", () => {
+    // hashlib.sha256(b'["62515","company","5150","company.propertyChange","industry","COMPUTER_SOFTWARE",1764300000000]')
+    // (node:crypto's createHash("sha256") over the same text gives the same digest)
+    const key = dedupKey({
+      portalId: "62515",
+      objectType: "company",
+      objectId: "5150",
+      eventType: "company.propertyChange",
+      propertyName: "industry",
+      propertyValue: "COMPUTER_SOFTWARE",
+      occurredAtMs: 1764300000000,
+    });
+    assert.equal(key, "62731b04b3591c094b6c60193be3d95d0717ab504fb8480dd5820b14cbd79a81");
+  });
+
+  it("dedupKey of HubSpot's company events as delivered, legacy and generic (objectTypeId 0-2) alike", () => {
+    // Deliveries shaped as HubSpot documents them (https://developers.hubspot.com/docs/api/webhooks, "Webhook
+    // payloads"; subscription types company.propertyChange / company.deletion in SubscriptionCreateRequest.eventType
+    // of /work/shared/reference/hubspot/webhooks-v3.openapi.json and webhooks-2026-03.openapi.json).
+    const changed = {
+      eventId: 3001,
+      subscriptionId: 2461228,
+      portalId: 62515,
+      appId: 1234567,
+      occurredAt: 1764300000000,
+      attemptNumber: 0,
+      objectId: 5150,
+      changeSource: "CRM_UI",
+      propertyName: "industry",
+      propertyValue: "COMPUTER_SOFTWARE",
+    };
+    // hashlib.sha256(b'["62515","company","9007199254740993","company.deletion",null,null,1764300000456]')
+    const deleted = { ...changed, propertyName: undefined, propertyValue: undefined, changeFlag: "DELETED" };
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { ...changed, subscriptionType: "company.propertyChange" },
+        "62731b04b3591c094b6c60193be3d95d0717ab504fb8480dd5820b14cbd79a81",
+      ],
+      [
+        { ...changed, subscriptionType: "object.propertyChange", objectTypeId: "0-2" },
+        "62731b04b3591c094b6c60193be3d95d0717ab504fb8480dd5820b14cbd79a81",
+      ],
+      [
+        { ...deleted, subscriptionType: "company.deletion", objectId: "9007199254740993", occurredAt: 1764300000456 },
+        "49baf709a58e2db58f5dd97b0b0a5e5833bbde98102210e0d09e2175917fc73d",
+      ],
+    ];
+    for (const [event, expected] of cases) {
+      const result = normalizeEvent(event, "2026-11-28T04:00:00.000Z");
+      assert.ok(result.ok, result.ok ? "" : result.detail);
+      assert.equal(result.payload.objectType, "company");
+      assert.equal(result.payload.dedupKey, expected, JSON.stringify(event));
+    }
   });
 
   it("decodes HubSpot's v3 escapes in lower case too, and leaves every other escape as sent", () => {

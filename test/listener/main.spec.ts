@@ -85,7 +85,7 @@ describe("listener entry point", () => {
     );
   });
 
-  it("send-test-event delivers signed batches of all six types that the listener accepts, ids intact", async function () {
+  it("send-test-event delivers signed batches of all nine types that the listener accepts, ids intact", async function () {
     this.timeout(30_000);
     const sink = new RecordingSink();
     const server = await startTestListener({}, sink);
@@ -114,9 +114,12 @@ describe("listener entry point", () => {
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       const [code] = await once(child, "exit");
       assert.equal(code, 0, output);
-      assert.equal(output.trim().split("\n").length, 6);
+      assert.equal(output.trim().split("\n").length, 9);
       const types = new Set(sink.published.map((payload) => payload.eventType));
       assert.deepEqual([...types].sort(), [
+        "company.creation",
+        "company.deletion",
+        "company.propertyChange",
         "contact.creation",
         "contact.deletion",
         "contact.propertyChange",
@@ -124,7 +127,7 @@ describe("listener entry point", () => {
         "deal.deletion",
         "deal.propertyChange",
       ]);
-      assert.equal(sink.published.length, 18);
+      assert.equal(sink.published.length, 27);
       assert.ok(sink.published.some((payload) => BigInt(payload.objectId) > BigInt(Number.MAX_SAFE_INTEGER)));
     } finally {
       await server.listener.close();

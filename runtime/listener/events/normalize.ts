@@ -5,6 +5,15 @@
  * generic ones (`object.creation` with `objectTypeId` 0-1 contact, 0-3 deal, 0-2 company). Both map to the legacy
  * eventType so a trigger filter on `contact.creation` sees either. Older HubSpot examples name the field `eventType`
  * instead of `subscriptionType`; both are read.
+ *
+ * Company events (opt-in) are normalised like the others, and the listener publishes them like any type no trigger
+ * lists: "off unless listed" is kept where the trigger list is known. HubSpot sends an event only for a subscription
+ * of the app, and the stack registers (api), renders (project) or lists (manual) exactly the triggers' types; each
+ * trigger's push subscription filters on its own types; the dispatcher acknowledges any other type without executing.
+ * So without a trigger listing a company type, no company subscription is made, and a company event that still
+ * arrives (a subscription made by hand) reaches the events topic for its consumers but runs no integration. The
+ * listener holds no trigger list on purpose: every trigger edit would redeploy it, and events of a newly listed type
+ * reaching the previous revision would be refused.
  */
 import {
   PAYLOAD_SCHEMA_VERSION,

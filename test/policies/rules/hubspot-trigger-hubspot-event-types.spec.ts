@@ -3,8 +3,10 @@ import { eventTypes } from "../../../policies/rules/hubspot-trigger-hubspot-even
 import { messages } from "../support/harness";
 import { DISPATCHER_TRIGGERS, one } from "../support/stack";
 
+// Written out, not read from the contract: the list users see in these messages is what this spec pins.
 const SUPPORTED =
-  "deal.creation, deal.propertyChange, deal.deletion, contact.creation, contact.propertyChange, contact.deletion";
+  "deal.creation, deal.propertyChange, deal.deletion, contact.creation, contact.propertyChange, contact.deletion, " +
+  "company.creation, company.propertyChange, company.deletion";
 
 describe("hubspot-trigger-hubspot-event-types", () => {
   it("accepts the supported types on triggers and HubSpot subscriptions", () => {
@@ -12,11 +14,53 @@ describe("hubspot-trigger-hubspot-event-types", () => {
   });
 
   it("reports an unsupported HubSpot subscription type", () => {
-    const company = one("dealCreation", (inputs) => {
-      inputs.eventType = "company.creation";
+    // Both are subscription types HubSpot offers (SubscriptionCreateRequest.eventType in
+    // /work/shared/reference/hubspot/webhooks-v3.openapi.json), neither is one a trigger takes.
+    const ticket = one("dealCreation", (inputs) => {
+      inputs.eventType = "ticket.creation";
     });
-    assert.deepEqual(messages(eventTypes, [company]), [
-      `HubSpot subscription event type "company.creation" is not supported (supported: ${SUPPORTED}): fix eventTypes in hubspot-trigger:triggers.`,
+    const merge = one("dealCreation", (inputs) => {
+      inputs.eventType = "company.merge";
+    });
+    assert.deepEqual(messages(eventTypes, [ticket, merge]), [
+      `HubSpot subscription event type "ticket.creation" is not supported (supported: ${SUPPORTED}): fix eventTypes in hubspot-trigger:triggers.`,
+      `HubSpot subscription event type "company.merge" is not supported (supported: ${SUPPORTED}): fix eventTypes in hubspot-trigger:triggers.`,
+    ]);
+  });
+
+  it("accepts the opt-in company types on triggers, HubSpot subscriptions and filters (whole or by prefix)", () => {
+    const subscriptions = ["company.creation", "company.deletion"].map((eventType) =>
+      one("dealCreation", (inputs) => {
+        inputs.eventType = eventType;
+      }),
+    );
+    const companyIndustry = one("dealStage", (inputs) => {
+      inputs.eventType = "company.propertyChange";
+      inputs.propertyName = "industry";
+    });
+    const dispatcher = one("dispatcher", (inputs) => {
+      const triggers = [
+        { ...DISPATCHER_TRIGGERS[0], eventTypes: ["company.creation", "company.propertyChange", "company.deletion"] },
+      ];
+      inputs.template.containers[0].envs[1] = { name: "DISPATCHER_TRIGGERS", value: JSON.stringify(triggers) };
+    });
+    const filters = [
+      'attributes.eventType = "company.creation" OR attributes.eventType = "company.propertyChange"',
+      'hasPrefix(attributes.eventType, "company.") OR attributes.eventType = "deal.creation"',
+    ].map((filter) =>
+      one("triggerSubscription", (inputs) => {
+        inputs.filter = filter;
+      }),
+    );
+    assert.deepEqual(messages(eventTypes, [...subscriptions, companyIndustry, dispatcher, ...filters]), []);
+  });
+
+  it("reports a filter matching a whole object type no trigger supports", () => {
+    const tickets = one("triggerSubscription", (inputs) => {
+      inputs.filter = 'hasPrefix(attributes.eventType, "ticket.") OR hasPrefix(attributes.eventType, "deal.")';
+    });
+    assert.deepEqual(messages(eventTypes, [tickets]), [
+      `Subscription filter matches event types starting with "ticket.", none of which the trigger supports (supported: ${SUPPORTED}): fix the trigger's eventTypes in hubspot-trigger:triggers.`,
     ]);
   });
 
