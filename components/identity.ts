@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_ROLES } from "../contract/roles";
+import { ACCOUNT_ROLES, type AccountRole } from "../contract/roles";
 
 /** A member granted a role on one resource; `key` names the binding resource so reordering rebinds nobody. */
 export interface Grantee {
@@ -40,17 +40,14 @@ export interface TriggerIdentityArgs {
   /** Human-readable prefix of the display names, e.g. the connection name. */
   readonly displayPrefix: pulumi.Input<string>;
   /** Existing accounts by email, per role: not created; their roles are bound to `serviceAccount:<email>`. */
-  readonly existingAccounts?: {
-    listener?: pulumi.Input<string>;
-    trigger?: pulumi.Input<string>;
-    push?: pulumi.Input<string>;
-  };
+  readonly existingAccounts?: Partial<Record<AccountRole, pulumi.Input<string>>>;
 }
 
 /**
- * The three service accounts of a trigger and their project-level roles, named by what runs as them: the listener
- * (publishes events), the dispatcher (executes integrations) and the push identity (Pub/Sub -> dispatcher).
- * Roles on narrower resources (topics, secrets, services) are bound by the components that own those resources.
+ * The three identities of a trigger and their project-level roles, named by what runs as them: the listener
+ * (publishes events), the dispatcher (executes integrations) and the push identity (Pub/Sub -> dispatcher). Each is
+ * an account created here or an existing one given by email; the roles are the same either way. Roles on narrower
+ * resources (topics, secrets, services) are bound by the components that own those resources.
  */
 export class TriggerIdentity extends pulumi.ComponentResource {
   readonly listener: RuntimeAccount;

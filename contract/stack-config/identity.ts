@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { googleManagedAccountProblem } from "../roles";
+import { googleManagedAccountProblem, type AccountRole } from "../roles";
 import { ALWAYS, describeValue, section } from "./fields";
 import type { StringRule } from "./rules";
 
@@ -26,12 +26,8 @@ export const TOPIC_PATH: StringRule = {
   rule: "an existing Pub/Sub topic as projects/PROJECT/topics/TOPIC",
 };
 
-/** The roles an existing account may take, as the seed names them; each is a separate least-privilege identity. */
-export const BRING_YOUR_OWN_ACCOUNTS = ["listener", "trigger", "push"] as const;
-export type AccountRoleKey = (typeof BRING_YOUR_OWN_ACCOUNTS)[number];
-
 /** What each account may do, for the message when two roles share one. */
-const ACCOUNT_RIGHTS: Record<AccountRoleKey, string> = {
+const ACCOUNT_RIGHTS: Record<AccountRole, string> = {
   listener: "is public, reads the client secret and publishes events",
   trigger: "executes every integration of the project",
   push: "may invoke the dispatcher",
@@ -87,8 +83,8 @@ export const serviceAccountsSchema = section({
   .check(
     z.superRefine((accounts: Record<string, unknown>, ctx) => {
       // Compared after normalisation, so "serviceAccount:x@..." and "x@..." are the same account.
-      const seen = new Map<string, AccountRoleKey>();
-      for (const role of BRING_YOUR_OWN_ACCOUNTS) {
+      const seen = new Map<string, AccountRole>();
+      for (const role of Object.keys(ACCOUNT_RIGHTS) as AccountRole[]) {
         const value = accounts[role];
         if (typeof value !== "string") continue;
         const other = seen.get(value);
