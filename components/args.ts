@@ -59,10 +59,29 @@ export interface DeadLetterArgs {
   readonly projectId?: pulumi.Input<string>;
   /** Topic name; generated when absent. Seed: "File d'attente de lettres mortes". */
   readonly topic?: pulumi.Input<string>;
+  /**
+   * An existing topic, `projects/P/topics/T`, instead of one the component creates (not with `projectId`/`topic`):
+   * never created nor deleted; the component binds its publishers and attaches its own retention subscription.
+   */
+  readonly existingTopic?: pulumi.Input<string>;
   /** 5..100 (Pub/Sub's bounds). Default 10. */
   readonly maxDeliveryAttempts?: number;
   /** How long the retention subscription keeps dead letters: 7..31 days. Default 7. */
   readonly retentionDays?: number;
+}
+
+/**
+ * Existing service accounts, by email, used instead of the ones the component creates (seed: "compte de service").
+ * Each gets the same narrow roles a created one would; none may be a Google default account, and no two roles may
+ * share one (a shared account holds both roles' rights).
+ */
+export interface ServiceAccountsArgs {
+  /** Runs the listener: reads the client secret, publishes events. */
+  readonly listener?: pulumi.Input<string>;
+  /** The seed's trigger service account: runs the dispatcher, holds roles/integrations.integrationInvoker. */
+  readonly trigger?: pulumi.Input<string>;
+  /** Signs the push subscriptions' OIDC tokens; the only invoker of the dispatcher. */
+  readonly push?: pulumi.Input<string>;
 }
 
 export interface RetryArgs {
@@ -206,6 +225,8 @@ export interface HubSpotTriggerArgs {
   /** The listener's scaling; the dispatcher's is derived from it and the integration quota. */
   readonly scaling?: ScalingArgs;
   readonly deadLetter?: DeadLetterArgs;
+  /** Existing runtime accounts; a role left out gets an account the component creates. */
+  readonly serviceAccounts?: ServiceAccountsArgs;
   readonly retry?: RetryArgs;
   /** Pub/Sub ordering keys per HubSpot object. Default false. */
   readonly messageOrdering?: boolean;

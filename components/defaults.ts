@@ -13,6 +13,9 @@ import {
   SCALING_DEFAULTS,
   SIGNATURE_DEFAULTS,
   STACK_CONFIG_FIELDS,
+  TOPIC_PATH,
+  serviceAccountEmail,
+  serviceAccountsSchema,
 } from "../contract/stack-config";
 import type { ProxyAuthScheme, ProxySslType } from "../contract/hubspot-transport";
 import type {
@@ -24,6 +27,7 @@ import type {
   RegistrationArgs,
   ScalingConfig,
   SecretArgs,
+  ServiceAccountsArgs,
   SignatureConfig,
 } from "./args";
 import { INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
@@ -120,7 +124,9 @@ export interface ResolvedArgs {
   readonly admins: readonly string[];
   readonly scaling: ScalingConfig;
   readonly deadLetter: Required<Pick<DeadLetterArgs, "maxDeliveryAttempts" | "retentionDays">> &
-    Pick<DeadLetterArgs, "projectId" | "topic">;
+    Pick<DeadLetterArgs, "projectId" | "topic" | "existingTopic">;
+  /** Only the roles given an existing account; the others are created. */
+  readonly serviceAccounts: ServiceAccountsArgs;
   readonly retry: { readonly minimumBackoff: pulumi.Input<string>; readonly maximumBackoff: pulumi.Input<string> };
   readonly messageOrdering: boolean;
   readonly expectedPortals: number;
@@ -172,8 +178,40 @@ export function resolveSecret(value: SecretArgs): ResolvedSecret {
   return { kind: "existing", secret: value.secret, version: value.version ?? DEFAULTS.existingSecretVersion };
 }
 
+/**
+ * The bring-your-own args the stack config checks, checked again for programs that use the library directly (the
+ * same schema, so the same messages); values known only at deploy time are left to the policy pack.
+ */
+function bringYourOwnProblems(args: HubSpotTriggerArgs): string[] {
+  const problems: string[] = [];
+  const accounts = Object.fromEntries(
+    Object.entries(args.serviceAccounts ?? {}).filter(([, value]) => typeof value === "string"),
+  );
+  const parsed = serviceAccountsSchema.safeParse(accounts);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`serviceAccounts.${issue.path.join(".")}: ${issue.message}`);
+  }
+  const deadLetter = args.deadLetter ?? {};
+  if (deadLetter.existingTopic !== undefined) {
+    const topic = deadLetter.existingTopic;
+    if (typeof topic === "string" && !TOPIC_PATH.pattern?.test(topic)) {
+      problems.push(`deadLetter.existingTopic: ${JSON.stringify(topic)} does not match; ${TOPIC_PATH.rule}`);
+    }
+    for (const key of ["projectId", "topic"] as const) {
+      if (deadLetter[key] !== undefined) {
+        problems.push(
+          `deadLetter.${key}: is set together with deadLetter.existingTopic; set either existingTopic or projectId/topic`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
 /** Internal. Exported for testing: the args with every default applied, and the checks defaults depend on. */
 export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
+  const problems = bringYourOwnProblems(args);
+  if (problems.length > 0) throw new Error(`invalid HubSpotTrigger args:\n  - ${problems.join("\n  - ")}`);
   const integrationName = args.integration?.name;
   const triggers = args.triggers.map((trigger): ResolvedTrigger => {
     const integration = trigger.integration ?? integrationName;
@@ -215,6 +253,13 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
     admins: args.admins ?? [],
     scaling: { ...DEFAULTS.scaling, ...given(args.scaling) },
     deadLetter: { ...DEFAULTS.deadLetter, ...given(args.deadLetter) },
+    // IAM's member and resource forms name the same account: the component works with the bare email.
+    serviceAccounts: Object.fromEntries(
+      Object.entries(given(args.serviceAccounts)).map(([role, value]) => [
+        role,
+        typeof value === "string" ? serviceAccountEmail(value.trim()) : value,
+      ]),
+    ),
     retry: { ...DEFAULTS.retry, ...given(args.retry) },
     messageOrdering: args.messageOrdering ?? DEFAULTS.messageOrdering,
     expectedPortals: args.expectedPortals ?? DEFAULTS.expectedPortals,

@@ -145,6 +145,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         admins: args.admins,
         pubsubServiceAgent: pubsubAgent,
         displayPrefix: args.connectionName,
+        existingAccounts: args.serviceAccounts,
       },
       after(API.iam, API.cloudresourcemanager, API.pubsub),
     );
@@ -183,6 +184,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         ...labelArgs,
         project: args.deadLetter.projectId ?? project,
         topicName: args.deadLetter.topic ?? names.deadLetterTopic,
+        existingTopic: args.deadLetter.existingTopic,
         subscriptionName: names.deadLetterSubscription,
         retentionDays: args.deadLetter.retentionDays,
         publishers: [
@@ -193,7 +195,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       },
       after(API.pubsub),
     );
-    const deadLetterTopic = this.deadLetter.topic.id;
+    const deadLetterTopic = this.deadLetter.topicId;
 
     const executionTimeoutSeconds = args.executionTimeoutSeconds;
     const ackDeadlineSeconds = Math.min(600, executionTimeoutSeconds + ACK_DEADLINE_MARGIN_SECONDS);

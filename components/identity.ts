@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_ROLES } from "../contract/roles";
+import { ACCOUNT_ROLES, type AccountRole } from "../contract/roles";
 
 /** A member granted a role on one resource; `key` names the binding resource so reordering rebinds nobody. */
 export interface Grantee {
@@ -10,6 +10,21 @@ export interface Grantee {
 
 /** The machine-readable role in each account's `description`, read by the policy pack. */
 export { ACCOUNT_ROLES } from "../contract/roles";
+
+/** An identity the trigger runs as: an account the component creates, or an existing one named by email. */
+export interface RuntimeAccount {
+  readonly email: pulumi.Output<string>;
+  /** `serviceAccount:<email>`: what every role binding of this identity targets. */
+  readonly member: pulumi.Output<string>;
+  /** The created account; undefined for an existing one, which is not a resource of the stack. */
+  readonly account?: gcp.serviceaccount.Account;
+}
+
+/** The account's IAM resource name; the project comes from a user-managed account's domain, else `-` (IAM infers it). */
+export function serviceAccountResourceName(email: string): string {
+  const project = /@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/.exec(email)?.[1] ?? "-";
+  return `projects/${project}/serviceAccounts/${email}`;
+}
 
 export interface TriggerIdentityArgs {
   readonly project: pulumi.Input<string>;
@@ -24,27 +39,36 @@ export interface TriggerIdentityArgs {
   readonly pubsubServiceAgent: pulumi.Input<string>;
   /** Human-readable prefix of the display names, e.g. the connection name. */
   readonly displayPrefix: pulumi.Input<string>;
+  /** Existing accounts by email, per role: not created; their roles are bound to `serviceAccount:<email>`. */
+  readonly existingAccounts?: Partial<Record<AccountRole, pulumi.Input<string>>>;
 }
 
 /**
- * The three service accounts of a trigger and their project-level roles, named by what runs as them: the listener
- * (publishes events), the dispatcher (executes integrations) and the push identity (Pub/Sub -> dispatcher).
- * Roles on narrower resources (topics, secrets, services) are bound by the components that own those resources.
+ * The three identities of a trigger and their project-level roles, named by what runs as them: the listener
+ * (publishes events), the dispatcher (executes integrations) and the push identity (Pub/Sub -> dispatcher). Each is
+ * an account created here or an existing one given by email; the roles are the same either way. Roles on narrower
+ * resources (topics, secrets, services) are bound by the components that own those resources.
  */
 export class TriggerIdentity extends pulumi.ComponentResource {
-  readonly listener: gcp.serviceaccount.Account;
+  readonly listener: RuntimeAccount;
   /**
    * Runs the dispatcher and holds the integration invoker role: the seed's "trigger's service account" (compte de
    * service du déclencheur). Its logical name, account id, role marker and stack output keep the seed's "trigger".
    */
-  readonly dispatcher: gcp.serviceaccount.Account;
-  readonly push: gcp.serviceaccount.Account;
+  readonly dispatcher: RuntimeAccount;
+  readonly push: RuntimeAccount;
 
   constructor(name: string, args: TriggerIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:identity:TriggerIdentity", name, {}, opts);
     const ids = pulumi.output(args.accountIds);
-    const account = (role: keyof typeof ACCOUNT_ROLES, purpose: string) =>
-      new gcp.serviceaccount.Account(
+    const account = (role: keyof typeof ACCOUNT_ROLES, purpose: string): RuntimeAccount => {
+      const existing = args.existingAccounts?.[role];
+      if (existing !== undefined) {
+        // Not adopted nor imported: the stack only binds roles to it, and destroying the stack removes those bindings.
+        const email = pulumi.output(existing);
+        return { email, member: pulumi.interpolate`serviceAccount:${email}` };
+      }
+      const created = new gcp.serviceaccount.Account(
         `${name}-${role}`,
         {
           project: args.project,
@@ -54,6 +78,8 @@ export class TriggerIdentity extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      return { email: created.email, member: created.member, account: created };
+    };
     this.listener = account("listener", "listener (receives webhooks)");
     this.dispatcher = account("trigger", "trigger (executes integrations)");
     this.push = account("push", "push identity (Pub/Sub to dispatcher)");
@@ -72,10 +98,13 @@ export class TriggerIdentity extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    // Pub/Sub mints the push OIDC tokens as its service agent, so the agent needs token creator on the push account
+    // (projects created before April 2021; harmless later). Bound on that one account, existing or not: on an
+    // existing account it is one more binding there, removed again when the stack is destroyed.
     new gcp.serviceaccount.IAMMember(
       `${name}-push-token-creator`,
       {
-        serviceAccountId: this.push.name,
+        serviceAccountId: this.push.account?.name ?? this.push.email.apply(serviceAccountResourceName),
         role: "roles/iam.serviceAccountTokenCreator",
         member: args.pubsubServiceAgent,
       },

@@ -14,12 +14,13 @@ export type {
   RetryArgs,
   ScalingArgs,
   SecretArgs,
+  ServiceAccountsArgs,
   SignatureArgs,
   TriggerArgs,
 } from "./args";
 export { DEFAULTS } from "./defaults";
 export { TriggerIdentity, ACCOUNT_ROLES } from "./identity";
-export type { Grantee, TriggerIdentityArgs } from "./identity";
+export type { Grantee, RuntimeAccount, TriggerIdentityArgs } from "./identity";
 export { TriggerSecrets } from "./secrets";
 export type { SecretReference, SecretSpec, TriggerSecretsArgs } from "./secrets";
 export { DeadLetterQueue } from "./dead-letter";

@@ -10,6 +10,7 @@
 
 export { EVENT_TYPES, type EventType } from "./events";
 export * from "./stack-config/fields";
+export * from "./stack-config/identity";
 export * from "./stack-config/namespace";
 export * from "./stack-config/network";
 export * from "./stack-config/outbound";

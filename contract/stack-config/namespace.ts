@@ -11,6 +11,7 @@ import {
   valueType,
   type FieldDoc,
 } from "./fields";
+import { serviceAccountsSchema } from "./identity";
 import { privateServiceConnectSchema } from "./network";
 import { destinationSchema, egressSchema, proxySchema } from "./outbound";
 import { IMAGE, INTEGRATION_NAME, LABEL_VALUE, MEMBER, REGION } from "./rules";
@@ -133,7 +134,11 @@ const shape = {
   }),
   deadLetter: deadLetterSchema.meta({
     description:
-      "Object {projectId, topic, maxDeliveryAttempts (5..100, default 10), retentionDays (7..31, default 7)}: where undeliverable events go (seed dead-letter project + topic).",
+      "Object {projectId, topic, existingTopic, maxDeliveryAttempts (5..100, default 10), retentionDays (7..31, default 7)}: where undeliverable events go (seed dead-letter project + topic); existingTopic (projects/P/topics/T) uses a topic the stack neither creates nor deletes.",
+  }),
+  serviceAccounts: serviceAccountsSchema.meta({
+    description:
+      'Object {listener, trigger, push}: existing service accounts (emails) used instead of the ones the stack creates (seed "compte de service"); the stack binds the same narrow roles to them. Not a Google default account; one account per role.',
   }),
   retry: retrySchema.meta({
     description: "Object {minimumBackoff (10s), maximumBackoff (600s)}: Pub/Sub push retry backoff, 0s..600s.",

@@ -16,6 +16,7 @@ import {
   TOPIC_NAME,
   parseDurationSeconds,
 } from "./rules";
+import { TOPIC_PATH } from "./identity";
 
 /**
  * The object-valued keys of the namespace. Each schema is exported with its defaults (`<section>Schema.parse({})`),
@@ -110,9 +111,27 @@ export const deadLetterSchema = section({
   topic: text(TOPIC_NAME)
     .optional()
     .meta({ docDefault: "generated", rule: "Pub/Sub topic name, 3-255 characters, starts with a letter, not `goog`" }),
+  existingTopic: text(TOPIC_PATH).optional().meta({
+    docDefault: "- (the stack creates the topic)",
+    rule: "an existing topic `projects/P/topics/T` used instead of a created one: never created nor deleted by the stack, which binds publishers and attaches its own retention subscription; not with `projectId`/`topic`",
+  }),
   maxDeliveryAttempts: integer({ min: 5, max: 100, default: 10 }).meta({ rule: "5..100 (Pub/Sub's bounds)" }),
   retentionDays: integer({ min: 7, max: 31, default: 7 }).meta({ rule: "7..31" }),
-}).prefault({});
+})
+  .check(
+    z.superRefine((deadLetter: Record<string, unknown>, ctx) => {
+      if (deadLetter.existingTopic === undefined) return;
+      for (const key of ["projectId", "topic"] as const) {
+        if (deadLetter[key] === undefined) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is set together with deadLetter.existingTopic; an existing topic's path already names its project and topic: set either existingTopic or projectId/topic (a topic the stack creates)`,
+        });
+      }
+    }, ALWAYS),
+  )
+  .prefault({});
 
 const DURATION_RULE = 'a duration from 0s to 600s such as "10s" or "5m"';
 

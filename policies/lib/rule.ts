@@ -48,15 +48,42 @@ function derivedEmail(account: PolicyResource): string | undefined {
     : undefined;
 }
 
-/** The member strings (`serviceAccount:<email>`) of this stack's service accounts playing `role`. */
+/**
+ * The emails `role` is used as, read where it is used: the service account a Cloud Run service runs as (the listener,
+ * or the dispatcher for the trigger account) and the OIDC identity of push subscriptions (the push account). This
+ * finds existing accounts (`hubspot-trigger:serviceAccounts`), which are not resources of the stack; a service
+ * without one runs as the Compute Engine default account (hubspot-trigger-iam-runtime-accounts-dedicated).
+ */
+export function usedIdentities(resources: PolicyResource[], role: AccountRole): (string | Unknown)[] {
+  const emails =
+    role === "push"
+      ? resources
+          .filter((r) => r.type === TYPES.subscription)
+          .map((r) => readString(r.props, "pushConfig.oidcToken.serviceAccountEmail"))
+      : servicesOf(resources, role === "listener" ? "listener" : "dispatcher").map((r) =>
+          readString(r.props, "template.serviceAccount"),
+        );
+  return emails.filter((email): email is string | Unknown => email !== undefined && email !== "");
+}
+
+/**
+ * The member strings (`serviceAccount:<email>`) of the accounts playing `role`: this stack's accounts marked with
+ * the role in their `description`, and the accounts the role is used as (existing ones included). Where the stack
+ * creates the account, an identity used but not yet known is that account's email, known here already from its
+ * inputs, so it does not make the role doubtful.
+ */
 export function accountMembers(resources: PolicyResource[], role: AccountRole): (string | Unknown)[] {
-  return resources
+  const marked = resources
     .filter((r) => r.type === TYPES.serviceAccount && readString(r.props, "description") === ACCOUNT_ROLES[role])
     .map((r) => {
       const output = readString(r.props, "email");
       const email = typeof output === "string" ? output : derivedEmail(r);
       return email === undefined ? UNKNOWN : `serviceAccount:${email}`;
     });
+  const used = usedIdentities(resources, role)
+    .filter((email) => email !== UNKNOWN || marked.length === 0)
+    .map((email) => (email === UNKNOWN ? UNKNOWN : `serviceAccount:${email}`));
+  return [...new Set([...marked, ...used])];
 }
 
 /** Every service account member of this stack's runtime accounts (listener, trigger, push). */

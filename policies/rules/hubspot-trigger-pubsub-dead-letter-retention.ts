@@ -15,16 +15,35 @@ import { read, readString, UNKNOWN } from "../lib/values";
 
 const SEVEN_DAYS = 7 * 24 * 3600;
 
-/** Dead-letter topics created by this stack: labelled component=dead-letter, or named by a dead-letter policy. */
+/**
+ * Dead-letter topics: this stack's topics labelled component=dead-letter or named by a dead-letter policy, and the
+ * topics a dead-letter policy names that the stack does not create (an existing topic, `deadLetter.existingTopic`),
+ * reported on the first subscription naming them. The stack cannot rely on an existing topic's own subscriptions.
+ */
 function deadLetterTopics(resources: PolicyResource[]): { ref: PubSubRef; urn: string }[] {
-  const referenced = subscriptions(resources).flatMap((s) => deadLetterTopicOf(s) ?? []);
-  return resources.flatMap((resource) => {
+  const referenced = subscriptions(resources).flatMap((s) => {
+    const ref = deadLetterTopicOf(s);
+    return ref ? [{ ref, urn: s.urn }] : [];
+  });
+  const created = resources.flatMap((resource) => {
     if (resource.type !== TYPES.topic) return [];
     const ref = refOf(resource);
     if (!ref) return [];
-    const isDeadLetter = componentOf(resource) === "dead-letter" || referenced.some((r) => sameRef(r, ref));
+    const isDeadLetter = componentOf(resource) === "dead-letter" || referenced.some((r) => sameRef(r.ref, ref));
     return isDeadLetter ? [{ ref, urn: resource.urn }] : [];
   });
+  const existing: { ref: PubSubRef; urn: string }[] = [];
+  for (const topic of referenced) {
+    if ([...created, ...existing].some((known) => sameRef(known.ref, topic.ref))) continue;
+    // A short name without a project may be a stack topic whose own ref is unknown: only full paths count here.
+    if (topic.ref.project !== undefined && !stackHasUnknownTopic(resources)) existing.push(topic);
+  }
+  return [...created, ...existing];
+}
+
+/** Whether some topic of the stack has a name not known yet (it could be the one a policy names). */
+function stackHasUnknownTopic(resources: PolicyResource[]): boolean {
+  return resources.some((r) => r.type === TYPES.topic && refOf(r) === undefined);
 }
 
 /** Why this subscription does not keep dead letters for 7 days, or undefined when it does (or cannot be known). */

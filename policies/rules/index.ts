@@ -15,6 +15,7 @@ import { integrationInvokerTriggerOnly } from "./hubspot-trigger-iam-integration
 import { noBasicRoles } from "./hubspot-trigger-iam-no-basic-roles";
 import { noPublicMembers } from "./hubspot-trigger-iam-no-public-members";
 import { resourceLevelBindings } from "./hubspot-trigger-iam-resource-level-bindings";
+import { runtimeAccountsDedicated } from "./hubspot-trigger-iam-runtime-accounts-dedicated";
 import { pscAcceptManual } from "./hubspot-trigger-psc-accept-manual";
 import { pscConsumerAcceptList } from "./hubspot-trigger-psc-consumer-accept-list";
 import { deadLetterIam } from "./hubspot-trigger-pubsub-dead-letter-iam";
@@ -34,6 +35,7 @@ export const rules: Rule[] = [
   noPublicMembers,
   connectorsAdminHumansOnly,
   integrationInvokerTriggerOnly,
+  runtimeAccountsDedicated,
   resourceLevelBindings,
   // 3. Secret Manager
   secretReplication,

@@ -26,3 +26,35 @@ export const IAM_ROLES = {
   tokenCreator: "roles/iam.serviceAccountTokenCreator",
   artifactRegistryReader: "roles/artifactregistry.reader",
 } as const;
+
+/**
+ * Accounts Google creates or runs itself, which are never an identity of this trigger: the defaults are shared by
+ * every workload of the project that names no account and are often granted roles/editor; service agents act for a
+ * Google service. The stack config refuses them and the policy pack reports a service or subscription using one.
+ * https://cloud.google.com/iam/docs/service-account-types#default
+ */
+export const GOOGLE_MANAGED_ACCOUNTS: readonly { readonly pattern: RegExp; readonly why: string }[] = [
+  {
+    pattern: /^[0-9]+-compute@developer\.gserviceaccount\.com$/,
+    why:
+      "is the Compute Engine default service account: every workload of the project that names no account runs as " +
+      "it, and it often holds roles/editor; least privilege needs an account used by this trigger alone",
+  },
+  {
+    pattern: /@appspot\.gserviceaccount\.com$/,
+    why:
+      "is the App Engine default service account: shared by the project's App Engine and Cloud Functions " +
+      "workloads and often holding roles/editor; least privilege needs an account used by this trigger alone",
+  },
+  {
+    pattern: /@(?:gcp-sa-[a-z0-9-]+\.iam\.gserviceaccount\.com|cloudservices\.gserviceaccount\.com)$/,
+    why:
+      "is a Google-managed service agent: it acts for a Google service, with that service's rights; a runtime " +
+      "identity must be a user-managed account used by this trigger alone",
+  },
+];
+
+/** Why `email` must not be a runtime identity, or undefined when it may be. */
+export function googleManagedAccountProblem(email: string): string | undefined {
+  return GOOGLE_MANAGED_ACCOUNTS.find((account) => account.pattern.test(email))?.why;
+}

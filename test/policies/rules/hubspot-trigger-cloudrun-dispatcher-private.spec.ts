@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { dispatcherPrivate } from "../../../policies/rules/hubspot-trigger-cloudrun-dispatcher-private";
 import { messages } from "../support/harness";
-import { buildStack, MEMBERS } from "../support/stack";
+import { buildExistingStack, buildStack, EXISTING_ACCOUNTS, MEMBERS } from "../support/stack";
 
 describe("hubspot-trigger-cloudrun-dispatcher-private", () => {
   it("accepts an internal dispatcher invoked by the push identity only", () => {
@@ -34,5 +34,15 @@ describe("hubspot-trigger-cloudrun-dispatcher-private", () => {
       s.listener.inputs.ingress = "INGRESS_TRAFFIC_ALL";
     });
     assert.deepEqual(messages(dispatcherPrivate, stack), []);
+  });
+
+  it("with an existing push account, accepts it (the push subscriptions sign as it) and reports another invoker", () => {
+    assert.deepEqual(messages(dispatcherPrivate, buildExistingStack()), []);
+    const stack = buildExistingStack((s) => {
+      s.dispatcherInvoker.inputs.member = `serviceAccount:${EXISTING_ACCOUNTS.listener}`;
+    });
+    assert.deepEqual(messages(dispatcherPrivate, stack), [
+      `serviceAccount:${EXISTING_ACCOUNTS.listener} may invoke the dispatcher; only the push identity may.`,
+    ]);
   });
 });

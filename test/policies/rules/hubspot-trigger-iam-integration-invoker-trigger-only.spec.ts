@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { integrationInvokerTriggerOnly } from "../../../policies/rules/hubspot-trigger-iam-integration-invoker-trigger-only";
 import { analyzeStack, messages, UNKNOWN_STRING } from "../support/harness";
-import { buildStack, MEMBERS } from "../support/stack";
+import { buildExistingStack, buildStack, EXISTING_ACCOUNTS, MEMBERS } from "../support/stack";
 
 describe("hubspot-trigger-iam-integration-invoker-trigger-only", () => {
   it("accepts the invoker role on the trigger account", () => {
@@ -37,5 +37,20 @@ describe("hubspot-trigger-iam-integration-invoker-trigger-only", () => {
     assert.deepEqual(analyzeStack(integrationInvokerTriggerOnly, stack), [
       "Grants roles/integrations.integrationInvoker to group:platform@example.com, not the trigger account.",
     ]);
+  });
+
+  it("with an existing trigger account, accepts it (the dispatcher runs as it) and still reports others", () => {
+    assert.deepEqual(messages(integrationInvokerTriggerOnly, buildExistingStack()), []);
+    const stack = buildExistingStack((s) => {
+      s.invoker.inputs.member = `serviceAccount:${EXISTING_ACCOUNTS.listener}`;
+    });
+    assert.deepEqual(messages(integrationInvokerTriggerOnly, stack), [
+      `Grants roles/integrations.integrationInvoker to serviceAccount:${EXISTING_ACCOUNTS.listener}, not the trigger account.`,
+    ]);
+    // The created trigger account's marker is gone, so a created account's old member no longer counts.
+    const stale = buildExistingStack((s) => {
+      s.invoker.inputs.member = MEMBERS.trigger;
+    });
+    assert.equal(messages(integrationInvokerTriggerOnly, stale).length, 1);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { deadLetterIam } from "../../../policies/rules/hubspot-trigger-pubsub-dead-letter-iam";
 import { analyzeStack, messages, UNKNOWN_STRING } from "../support/harness";
-import { buildStack, MEMBERS } from "../support/stack";
+import { buildExistingStack, buildStack, MEMBERS } from "../support/stack";
 
 describe("hubspot-trigger-pubsub-dead-letter-iam", () => {
   it("accepts the service agent as publisher on the dead-letter topic and subscriber on the source", () => {
@@ -42,5 +42,15 @@ describe("hubspot-trigger-pubsub-dead-letter-iam", () => {
       s.deadLetterAgentPublisher.inputs.member = UNKNOWN_STRING;
     });
     assert.deepEqual(analyzeStack(deadLetterIam, stack), []);
+  });
+
+  it("checks the service agent's publisher grant on an existing dead-letter topic too", () => {
+    assert.deepEqual(messages(deadLetterIam, buildExistingStack()), []);
+    const missing = buildExistingStack((s) => {
+      s.deadLetterAgentPublisher.inputs.member = MEMBERS.listener;
+    });
+    assert.deepEqual(messages(deadLetterIam, missing), [
+      "The Pub/Sub service agent cannot publish to dead-letter topic acme-ops/crm-dead-letters.",
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { deadLetterRetention } from "../../../policies/rules/hubspot-trigger-pubsub-dead-letter-retention";
 import { analyzeStack, messages, UNKNOWN_STRING } from "../support/harness";
-import { buildStack } from "../support/stack";
+import { buildExistingStack, buildStack, EXISTING_DEAD_LETTER } from "../support/stack";
 
 describe("hubspot-trigger-pubsub-dead-letter-retention", () => {
   it("accepts a never-expiring 7-day subscription on the dead-letter topic", () => {
@@ -44,5 +44,15 @@ describe("hubspot-trigger-pubsub-dead-letter-retention", () => {
       s.deadLetterSubscription.inputs.messageRetentionDuration = UNKNOWN_STRING;
     });
     assert.deepEqual(analyzeStack(deadLetterRetention, unknown), []);
+  });
+
+  it("asks the stack's own retention subscription on an existing dead-letter topic it does not create", () => {
+    assert.deepEqual(messages(deadLetterRetention, buildExistingStack()), []);
+    const without = buildExistingStack((s) => {
+      s.deadLetterSubscription.inputs.topic = "projects/acme-prod/topics/elsewhere";
+    });
+    assert.deepEqual(messages(deadLetterRetention, without), [
+      `Dead-letter topic ${EXISTING_DEAD_LETTER.replace(/^projects\/(.+)\/topics\//, "$1/")} has no subscription keeping messages 7 days.`,
+    ]);
   });
 });

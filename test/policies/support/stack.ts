@@ -283,3 +283,42 @@ export function one<K extends keyof StackInputs>(
   edit(resource.inputs as StackInputs[K]["inputs"]);
   return planned(resource.type, resource.name, resource.inputs);
 }
+
+/** Existing accounts (`hubspot-trigger:serviceAccounts`) in a shared project: not resources of the stack. */
+export const EXISTING_ACCOUNTS = {
+  listener: "crm-listener@acme-identities.iam.gserviceaccount.com",
+  trigger: "crm-integrations@acme-identities.iam.gserviceaccount.com",
+  push: "crm-push@acme-identities.iam.gserviceaccount.com",
+};
+/** An existing dead-letter topic (`hubspot-trigger:deadLetter.existingTopic`): not a resource of the stack. */
+export const EXISTING_DEAD_LETTER = "projects/acme-ops/topics/crm-dead-letters";
+
+/**
+ * The compliant stack as it plans with existing accounts and dead-letter topic: no Account and no dead-letter Topic
+ * resource, every binding and use naming the existing ones, the retention subscription the stack's own.
+ */
+export function buildExistingStack(edit: (stack: StackInputs) => void = () => undefined): PlannedResource[] {
+  const members = {
+    listener: `serviceAccount:${EXISTING_ACCOUNTS.listener}`,
+    trigger: `serviceAccount:${EXISTING_ACCOUNTS.trigger}`,
+    push: `serviceAccount:${EXISTING_ACCOUNTS.push}`,
+  };
+  return buildStack((s) => {
+    s.invoker.inputs.member = members.trigger;
+    s.tokenCreator.inputs.serviceAccountId = `projects/acme-identities/serviceAccounts/${EXISTING_ACCOUNTS.push}`;
+    s.secretAccessor.inputs.member = members.listener;
+    s.eventsPublisher.inputs.member = members.listener;
+    s.dispatcherInvoker.inputs.member = members.push;
+    s.listener.inputs.template.serviceAccount = EXISTING_ACCOUNTS.listener;
+    s.dispatcher.inputs.template.serviceAccount = EXISTING_ACCOUNTS.trigger;
+    s.triggerSubscription.inputs.pushConfig.oidcToken.serviceAccountEmail = EXISTING_ACCOUNTS.push;
+    s.triggerSubscription.inputs.deadLetterPolicy.deadLetterTopic = EXISTING_DEAD_LETTER;
+    s.deadLetterAgentPublisher.inputs.topic = EXISTING_DEAD_LETTER;
+    s.deadLetterSubscription.inputs.topic = EXISTING_DEAD_LETTER;
+    edit(s);
+  }).filter(
+    (r) =>
+      r.type !== "gcp:serviceaccount/account:Account" &&
+      !(r.type === "gcp:pubsub/topic:Topic" && r.name === "dead-letter"),
+  );
+}

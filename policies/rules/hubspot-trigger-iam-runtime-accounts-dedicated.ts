@@ -1,0 +1,74 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { configKey, TYPES } from "../lib/conventions";
+import { componentOf, servicesOf, type StackRule } from "../lib/rule";
+import { readString } from "../lib/values";
+import { googleManagedAccountProblem, type AccountRole } from "../vendor/contract";
+
+/** Where each runtime identity is set, as the stack's resources carry it. */
+interface IdentityUse {
+  role: AccountRole;
+  resource: PolicyResource;
+  email: string | undefined;
+}
+
+function identityUses(resources: PolicyResource[]): IdentityUse[] {
+  const services = (role: AccountRole, component: "listener" | "dispatcher"): IdentityUse[] =>
+    servicesOf(resources, component).flatMap((resource) => {
+      const email = readString(resource.props, "template.serviceAccount");
+      return typeof email === "symbol" ? [] : [{ role, resource, email: email === "" ? undefined : email }];
+    });
+  const push: IdentityUse[] = resources
+    .filter((r) => r.type === TYPES.subscription && componentOf(r) === "events")
+    .flatMap((resource) => {
+      const email = readString(resource.props, "pushConfig.oidcToken.serviceAccountEmail");
+      return typeof email === "string" && email !== "" ? [{ role: "push" as const, resource, email }] : [];
+    });
+  return [...services("listener", "listener"), ...services("trigger", "dispatcher"), ...push];
+}
+
+/**
+ * Severity: high. Protects against a runtime identity holding more than its role: a Cloud Run service that names no
+ * account runs as the Compute Engine default account, which every other workload of the project shares and which
+ * often holds roles/editor; Google's default accounts and service agents are never a workload's own identity; and
+ * one account in two roles holds both roles' rights (a listener account that may also invoke the dispatcher lets
+ * whoever controls the public listener run integrations without a HubSpot signature). This holds whether the stack
+ * creates the accounts or uses existing ones (`hubspot-trigger:serviceAccounts`).
+ * https://cloud.google.com/iam/docs/best-practices-service-accounts#single-purpose
+ */
+export const runtimeAccountsDedicated: StackRule = {
+  name: "hubspot-trigger-iam-runtime-accounts-dedicated",
+  description:
+    "The listener, dispatcher and push identities are three distinct service accounts, none a Google default account or service agent.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    "Give each Cloud Run service its own `template.serviceAccount` and each push subscription the push account, " +
+    `three different user-managed accounts: leave ${configKey("serviceAccounts")} unset for accounts the stack ` +
+    "creates, or name three existing accounts made for this trigger.",
+  url: "https://cloud.google.com/iam/docs/best-practices-service-accounts#single-purpose",
+  validateStack: (args, report) => {
+    const firstRole = new Map<string, AccountRole>();
+    for (const use of identityUses(args.resources)) {
+      if (use.email === undefined) {
+        report(
+          `Cloud Run service ${use.resource.name} names no service account, so it runs as the Compute Engine default account.`,
+          use.resource.urn,
+        );
+        continue;
+      }
+      const problem = googleManagedAccountProblem(use.email);
+      if (problem !== undefined) {
+        report(`The ${use.role} identity ${use.email} ${problem}.`, use.resource.urn);
+        continue;
+      }
+      const other = firstRole.get(use.email);
+      if (other === undefined) firstRole.set(use.email, use.role);
+      else if (other !== use.role) {
+        report(
+          `${use.email} is both the ${other} and the ${use.role} identity; each role needs its own account.`,
+          use.resource.urn,
+        );
+      }
+    }
+  },
+};
