@@ -34,11 +34,18 @@ export function proxyLabel(proxy: Pick<ProxySettings, "host" | "port">): string 
   return `proxy ${host}:${proxy.port}`;
 }
 
-/** An error about the proxy: names it and the problem, never the password (the caller's text is redacted too). */
-export function proxyError(proxy: ProxySettings, problem: string): Error {
+/** The `code` of a proxy's refusal (an answer, not a network failure): retrying the same request cannot help. */
+export const PROXY_REFUSED = "HUBSPOT_PROXY_REFUSED";
+
+/**
+ * An error about the proxy: names it and the problem, never the password (the caller's text is redacted too).
+ * `refused`: the proxy answered no (`code` PROXY_REFUSED, which node-fetch copies onto its FetchError).
+ */
+export function proxyError(proxy: ProxySettings, problem: string, refused = false): Error {
   const text = proxy.password ? problem.split(proxy.password).join("[redacted]") : problem;
-  const error = new Error(`${proxyLabel(proxy)}: ${text}`);
+  const error = new Error(`${proxyLabel(proxy)}: ${text}`) as Error & { code?: string };
   error.name = "HubSpotProxyError";
+  if (refused) error.code = PROXY_REFUSED;
   return error;
 }
 
@@ -52,6 +59,7 @@ export function proxyRefusal(settings: HubSpotTransportSettings, status: number 
   return proxyError(
     proxy,
     `answered 407 Proxy Authentication Required: the proxy refused ${proxy.authScheme === "NONE" ? "a request without credentials" : `the ${proxy.authScheme} credentials of user ${JSON.stringify(proxy.username ?? "")}`}`,
+    true,
   );
 }
 
@@ -166,7 +174,7 @@ function tunnelAgent(proxy: ProxySettings, address: string | undefined, options:
         socket.destroy();
         const challenge = answer?.headers["proxy-authenticate"];
         if (status === 407 && digest && attempt === 1 && digest.accept(challenge)) continue;
-        throw proxyError(proxy, refusal(proxy, `CONNECT ${authority}`, answer));
+        throw proxyError(proxy, refusal(proxy, `CONNECT ${authority}`, answer), true);
       }
     }
   }
