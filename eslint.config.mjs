@@ -133,7 +133,7 @@ export default tseslint.config(
             {
               regex: "^(?!\\.{1,2}/|node:(http|net)$|https?-proxy-agent$)",
               message:
-                "contract/hubspot-transport-agent.ts imports types of node:http, node:net and the proxy agents only: the provider serializes it.",
+                "contract/ lets hubspot-transport-agent.ts import types of node:http, node:net and the two proxy agents only: the serialized provider requires its modules at call time.",
             },
           ],
         },
