@@ -3,7 +3,13 @@
 // not) standing in for a customer's proxy where tinyproxy cannot play the part (it has no Digest and no TLS).
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -94,6 +100,8 @@ describe("HubSpot transport: Digest (RFC 7616)", () => {
 /** A CONNECT-only proxy on 127.0.0.1: optionally TLS itself, optionally demanding Digest (SHA-256, qop=auth). */
 class ConnectProxy {
   readonly connects: Array<{ authority: string; authorization?: string }> = [];
+  /** Forwarded (absolute-form) requests: the request line's URL and the Host header. */
+  readonly forwarded: Array<{ url: string; host?: string }> = [];
   private readonly sockets = new Set<Socket | Duplex>();
   private readonly nonce = "bm9uY2UtZm9yLWEtdGVzdA";
 
@@ -106,7 +114,15 @@ class ConnectProxy {
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
     });
-    server.on("request", (_req, res) => res.writeHead(405).end());
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      this.forwarded.push({ url: req.url ?? "", host: req.headers.host });
+      const upstream = httpRequest(req.url ?? "", { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on("error", () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
   }
 
   static async start(options: { tls?: SelfSigned; digest?: { username: string; password: string } } = {}) {
@@ -333,6 +349,28 @@ describe("HubSpot transport: destination address and proxies", function () {
       assert.ok(!error.message.includes(PASSWORD));
       return true;
     });
+  });
+
+  it("forwards plain http to the address: the request line names the address, the Host header the base URL's host", async () => {
+    proxy = await ConnectProxy.start();
+    const plain = await HubSpotCrmStandIn.start({ accessToken: TOKEN, objects: OBJECTS });
+    try {
+      const baseUrl = `http://hubapi.test:${plain.port}`;
+      const reader = hubspotBatchReader({
+        accessToken: TOKEN,
+        transport: { baseUrl, address: "127.0.0.1", proxy: proxy.settings() },
+      });
+      assert.deepEqual((await reader.read("deal", ["7"], ["dealname"])).get("7"), { dealname: "Through the proxy" });
+      assert.deepEqual(proxy.forwarded, [
+        {
+          url: `http://127.0.0.1:${plain.port}/crm/v3/objects/deals/batch/read?archived=false`,
+          host: `hubapi.test:${plain.port}`,
+        },
+      ]);
+      assert.equal(proxy.connects.length, 0);
+    } finally {
+      await plain.close();
+    }
   });
 
   it("builds no agent for a direct call by name, and the agent each sslType calls for", () => {

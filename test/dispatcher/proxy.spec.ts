@@ -129,6 +129,24 @@ describe("enrichment through tinyproxy (Basic authentication)", function () {
     await proxy.waitForLog(new RegExp(`Request \\(file descriptor \\d+\\): CONNECT 127\\.0\\.0\\.1:${tls.port} `));
   });
 
+  it("AUTO, http destination, no credentials: the forwarded request's 407 is an error naming the proxy", async () => {
+    const reader = hubspotBatchReader({
+      accessToken: TOKEN,
+      transport: {
+        baseUrl: plain.url,
+        proxy: { host: proxy.host, port: proxy.port, authScheme: "NONE", sslType: "AUTO" },
+      },
+    });
+    await assert.rejects(reader.read("deal", ["9007199254740993"], ["dealname"]), (error: Error) => {
+      assert.equal(
+        error.message,
+        `HubSpot deal batch read failed: proxy 127.0.0.1:${proxy.port}: answered 407 Proxy Authentication Required: ` +
+          "the proxy refused a request without credentials",
+      );
+      return true;
+    });
+  });
+
   it("a wrong password: the push answers non-2xx, the log names the proxy, the password appears nowhere", async () => {
     const wrong = "Wrong-pass-0000";
     const url = await start(
