@@ -116,5 +116,29 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   ...boundaryConfigs(),
+  {
+    // The one contract module with Node code: the HubSpot agent both the runtime and the serialized registration
+    // provider use, and contract/ is the only folder both may import. It imports types only (Node's and the proxy
+    // agents') and `require`s the modules at call time, so the rest of contract/ stays zod-only.
+    files: ["contract/hubspot-transport-agent.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\./)?(\\.\\./)",
+              message: "contract/ imports nothing outside itself: contract/ is read by every other folder.",
+            },
+            {
+              regex: "^(?!\\.{1,2}/|node:(http|net)$|https?-proxy-agent$)",
+              message:
+                "contract/ lets hubspot-transport-agent.ts import types of node:http, node:net and the two proxy agents only: the serialized provider requires its modules at call time.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

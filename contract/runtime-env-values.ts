@@ -264,3 +264,14 @@ export function parseEnv<S extends z.ZodObject>(schema: S, source: Record<string
   if (result.success) return result.data;
   throw new EnvError(result.error.issues.map((issue) => `${issue.path.map(String).join(".")}: ${issue.message}`));
 }
+
+/** An IPv4 or IPv6 address (zod's own grammar for both). */
+export function ipAddress(): ValueType<string> {
+  const ip = z.union([z.ipv4(), z.ipv6()]);
+  return {
+    rule: "an IPv4 or IPv6 address",
+    check: (raw, quoted) =>
+      ip.safeParse(raw).success ? { value: raw } : { problem: `${quoted} is not an IP address` },
+    show: (value) => value,
+  };
+}

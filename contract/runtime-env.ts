@@ -9,10 +9,12 @@
 import { z } from "zod";
 import { TRIGGER_TABLE_RULE, TRIGGER_TABLE_VARIABLE, triggerTableFromJson } from "./runtime-env-triggers";
 import { HUBSPOT_PROPERTY } from "./stack-config/rules";
+import { DEFAULT_HUBSPOT_API_BASE_URL, PROXY_AUTH_SCHEMES, PROXY_SSL_TYPES } from "./hubspot-transport";
 import {
   boolean,
   csv,
   integer,
+  ipAddress,
   json,
   oneOf,
   optional,
@@ -164,8 +166,43 @@ export const DISPATCHER_ENV_SCHEMA = z.object({
     whenUnset: "required when an ENRICHMENT_*_PROPERTIES list is set",
     description: "The token enrichment reads HubSpot with (from Secret Manager on Cloud Run).",
   }),
-  HUBSPOT_API_BASE_URL: withDefault(url(), "https://api.hubapi.com", {
-    description: "The HubSpot API; plain http only on loopback (stand-ins).",
+  HUBSPOT_API_BASE_URL: withDefault(url(), DEFAULT_HUBSPOT_API_BASE_URL, {
+    description: "The HubSpot API; plain http only on loopback (stand-ins). TLS is verified against its host name.",
+  }),
+  HUBSPOT_API_ADDRESS: optional(ipAddress(), {
+    whenUnset: "unset (the base URL's host is resolved by DNS)",
+    description:
+      "The IP to connect to for HUBSPOT_API_BASE_URL (a Private Service Connect endpoint); TLS still verified against the base URL's host name.",
+  }),
+  HUBSPOT_PROXY_HOST: optional(
+    text(
+      /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/,
+      "a host name or IP address",
+    ),
+    {
+      whenUnset: "unset (no proxy: HubSpot is called directly)",
+      description: "The proxy every HubSpot call goes through (the seed's proxy); needs HUBSPOT_PROXY_PORT.",
+    },
+  ),
+  HUBSPOT_PROXY_PORT: optional(integer(1, 65535), {
+    whenUnset: "required with HUBSPOT_PROXY_HOST",
+    description: "The proxy's port.",
+  }),
+  HUBSPOT_PROXY_AUTH_SCHEME: withDefault(oneOf(PROXY_AUTH_SCHEMES), "NONE", {
+    description: "How the dispatcher authenticates to the proxy: NONE, BASIC or DIGEST (RFC 7616, tunnels only).",
+  }),
+  HUBSPOT_PROXY_USERNAME: optional(text(/^[^:\s]+$/, "no colon, no whitespace"), {
+    whenUnset: "required with BASIC and DIGEST",
+    description: "The proxy user.",
+  }),
+  HUBSPOT_PROXY_PASSWORD: optional(text(/^[^\r\n]+$/, "a single line"), {
+    secret: true,
+    whenUnset: "required with BASIC and DIGEST",
+    description: "The proxy user's password (from Secret Manager on Cloud Run); never logged.",
+  }),
+  HUBSPOT_PROXY_SSL_TYPE: withDefault(oneOf(PROXY_SSL_TYPES), "AUTO", {
+    description:
+      "AUTO|NEVER: plain HTTP to the proxy, https tunnelled; ALWAYS: TLS to the proxy, then the tunnel; TUNNEL: every destination tunnelled (docs/proxy.md).",
   }),
   ENRICHMENT_CONTACT_PROPERTIES: withDefault(PROPERTY_LIST, [], {
     description: "Contact properties read into each contact event; all three lists empty: no enrichment.",

@@ -1,3 +1,10 @@
+import {
+  hubspotAgent,
+  PROXY_REFUSED,
+  proxyRefusal,
+  type HubSpotAgentOptions,
+} from "../../contract/hubspot-transport-agent";
+import type { HubSpotTransportSettings } from "../../contract/hubspot-transport";
 import type { ApiTarget } from "./types";
 
 /*
@@ -96,36 +103,30 @@ export async function hubspotRequest(
   target: ApiTarget,
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   subpath: string,
-  options: { body?: unknown; allowNotFound?: boolean; policy?: RetryPolicy } = {},
+  options: { body?: unknown; allowNotFound?: boolean; policy?: RetryPolicy; agentOptions?: HubSpotAgentOptions } = {},
 ): Promise<HubSpotResponse> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved at call time: see the file comment.
-  const { Client } = require("@hubspot/api-client") as typeof import("@hubspot/api-client");
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const path = `/webhooks/${target.apiVersion}/${encodeURIComponent(target.appId)}${subpath}`;
-  // No SDK retries or limiter: ours below honour HubSpot's headers and stay local to this call.
-  const client = new Client({
-    basePath: target.baseUrl.replace(/\/+$/, ""),
-    numberOfApiCallRetries: 0,
-    ...(target.credentialKind === "developerApiKey"
-      ? { developerApiKey: target.credential }
-      : { accessToken: target.credential }),
-  });
-  const authType = target.credentialKind === "developerApiKey" ? "developerApiKey" : "accessToken";
+  const transport: HubSpotTransportSettings = { baseUrl: target.baseUrl.replace(/\/+$/, ""), ...target.transport };
+  const send = sdkRequest(target, transport, options.agentOptions);
+  // Whatever reaches an error message: the credential and the proxy password, both redacted.
+  const secrets = [target.credential, target.transport?.proxy?.password ?? ""];
+  const redactAll = (text: string) => secrets.reduce(redact, text);
 
   for (let attempt = 1; ; attempt++) {
-    let response: Awaited<ReturnType<typeof client.apiRequest>>;
+    let response: Awaited<ReturnType<typeof send>>;
     try {
-      response = await client.apiRequest({ method, path, authType, body: options.body });
+      response = await send({ method, path, body: options.body });
     } catch (cause) {
-      // Network failures (node-fetch puts the full URL, hapikey included, in its message): retry, then redact.
-      if (attempt < policy.maxAttempts) {
+      // Network failures (node-fetch puts the full URL, hapikey included, in its message): retry, then redact. A
+      // proxy that refused the credentials will refuse them again: no retry.
+      const refused = (cause as { code?: unknown }).code === PROXY_REFUSED;
+      if (attempt < policy.maxAttempts && !refused) {
         await sleep(retryDelayMs(attempt, () => null, policy));
         continue;
       }
       const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new Error(
-        redact(`HubSpot ${method} ${path} failed after ${attempt} attempts: ${reason}`, target.credential),
-      );
+      throw new Error(redactAll(`HubSpot ${method} ${path} failed after ${attempt} attempts: ${reason}`));
     }
     const raw = await response.text();
     let body: unknown = raw;
@@ -135,13 +136,52 @@ export async function hubspotRequest(
       // Not JSON (a proxy's HTML error page): keep the text for the error message.
     }
     if (response.ok) return { status: response.status, body };
+    // A forwarding proxy's 407 reaches us as a response: HubSpot never sends one.
+    const refused = proxyRefusal(transport, response.status);
+    if (refused) throw new Error(redactAll(`HubSpot ${method} ${path} failed: ${refused.message}`));
     if (response.status === 404 && options.allowNotFound) return { status: 404, body };
     if (isRetryable(response.status) && attempt < policy.maxAttempts) {
       await sleep(retryDelayMs(attempt, (name) => response.headers.get(name), policy));
       continue;
     }
-    throw apiError(response.status, method, path, body, target.credential);
+    const error = apiError(response.status, method, path, body, target.credential);
+    error.message = redactAll(error.message);
+    throw error;
   }
+}
+
+type FetchResponse = import("node-fetch").Response;
+
+/**
+ * One request as @hubspot/api-client's `apiRequest` sends it, with the transport's agent. `apiRequest` cannot take an
+ * agent: 13.5.0's HttpClient.send hands node-fetch only `request.getSendData()` (lib/src/services/http/HttpClient.js),
+ * whatever `httpAgent` the client has, and its `Request` is not exported. So this sends with the same HTTP client
+ * (node-fetch 2) and places the credential as its `Request.applyAuth` does (lib/src/services/http/Request.js): a
+ * developer API key in the `hapikey` query parameter, an OAuth token as `Authorization: Bearer`.
+ */
+function sdkRequest(
+  target: ApiTarget,
+  transport: HubSpotTransportSettings,
+  agentOptions: HubSpotAgentOptions | undefined,
+): (call: { method: string; path: string; body?: unknown }) => Promise<FetchResponse> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved at call time: see the file comment.
+  const fetch = require("node-fetch") as typeof import("node-fetch").default;
+  const agent = hubspotAgent(transport, agentOptions);
+  return ({ method, path, body }) => {
+    const url = new URL(transport.baseUrl + path);
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      Accept: "application/json, */*;q=0.8",
+    };
+    if (target.credentialKind === "developerApiKey") url.searchParams.set("hapikey", target.credential);
+    else headers.Authorization = `Bearer ${target.credential}`;
+    return fetch(url.href, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(agent ? { agent } : {}),
+    });
+  };
 }
 
 function sleep(ms: number): Promise<void> {

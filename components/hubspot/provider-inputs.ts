@@ -1,4 +1,12 @@
-import { CREDENTIAL_ENV, DEFAULT_API_BASE_URL, type ApiTarget, type ApiVersion, type CredentialKind } from "./types";
+import { PROXY_AUTH_SCHEMES, PROXY_SSL_TYPES } from "../../contract/hubspot-transport";
+import {
+  CREDENTIAL_ENV,
+  DEFAULT_API_BASE_URL,
+  type ApiTarget,
+  type ApiTransport,
+  type ApiVersion,
+  type CredentialKind,
+} from "./types";
 import {
   checkApiVersion,
   checkAppId,
@@ -20,6 +28,8 @@ export interface ConnectionProps {
   credentialKind: CredentialKind;
   credential?: string;
   retainOnDelete: boolean;
+  /** The destination address and the proxy; a secret input when it holds the proxy password. */
+  transport?: ApiTransport;
 }
 
 export function checkConnection(news: Partial<ConnectionProps>): CheckFailure[] {
@@ -30,6 +40,65 @@ export function checkConnection(news: Partial<ConnectionProps>): CheckFailure[] 
   ];
   if (!isUnknown(news.apiBaseUrl) && typeof news.apiBaseUrl === "string" && !/^https?:\/\//.test(news.apiBaseUrl)) {
     failures.push({ property: "apiBaseUrl", reason: `${JSON.stringify(news.apiBaseUrl)} is not an http(s) URL` });
+  }
+  return [...failures, ...checkTransport(news.transport)];
+}
+
+/** The transport's rules, each failure naming the field; never a password's value. */
+export function checkTransport(transport: unknown): CheckFailure[] {
+  if (transport === undefined || isUnknown(transport)) return [];
+  if (typeof transport !== "object" || transport === null) {
+    return [{ property: "transport", reason: "is not an object {address?, proxy?}" }];
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved at call time: see http.ts.
+  const { isIP } = require("node:net") as typeof import("node:net");
+  const { address, proxy } = transport as { address?: unknown; proxy?: unknown };
+  const failures: CheckFailure[] = [];
+  const known = (value: unknown) => value !== undefined && !isUnknown(value);
+  if (known(address) && (typeof address !== "string" || isIP(address) === 0)) {
+    failures.push({
+      property: "transport.address",
+      reason: `${JSON.stringify(address)} is not an IP address (the Private Service Connect endpoint's)`,
+    });
+  }
+  if (!known(proxy)) return failures;
+  const p = proxy as Record<string, unknown>;
+  const field = (name: string) => `transport.proxy.${name}`;
+  if (known(p.host) && (typeof p.host !== "string" || !/^[^\s/:@]+$|^\[?[0-9A-Fa-f:.]+\]?$/.test(p.host))) {
+    failures.push({ property: field("host"), reason: `${JSON.stringify(p.host)} is not a host name or IP address` });
+  } else if (p.host === undefined) {
+    failures.push({ property: field("host"), reason: "is missing: a proxy needs its host" });
+  }
+  if (known(p.port) && !(Number.isInteger(p.port) && (p.port as number) >= 1 && (p.port as number) <= 65535)) {
+    failures.push({
+      property: field("port"),
+      reason: `${JSON.stringify(p.port)} is not a port (an integer in 1..65535)`,
+    });
+  } else if (p.port === undefined) {
+    failures.push({ property: field("port"), reason: "is missing: a proxy needs its port" });
+  }
+  if (known(p.authScheme) && !(PROXY_AUTH_SCHEMES as readonly unknown[]).includes(p.authScheme)) {
+    failures.push({
+      property: field("authScheme"),
+      reason: `${JSON.stringify(p.authScheme)} is not one of ${PROXY_AUTH_SCHEMES.join(", ")}`,
+    });
+  }
+  if (known(p.sslType) && !(PROXY_SSL_TYPES as readonly unknown[]).includes(p.sslType)) {
+    failures.push({
+      property: field("sslType"),
+      reason: `${JSON.stringify(p.sslType)} is not one of ${PROXY_SSL_TYPES.join(", ")}`,
+    });
+  }
+  const scheme = p.authScheme ?? "NONE";
+  for (const name of ["username", "password"]) {
+    if (scheme === "NONE" && known(p[name])) {
+      failures.push({
+        property: field(name),
+        reason: "is set but authScheme is NONE: credentials only with BASIC or DIGEST",
+      });
+    } else if (scheme !== "NONE" && !isUnknown(scheme) && p[name] === undefined) {
+      failures.push({ property: field(name), reason: `is missing: required with authScheme ${String(scheme)}` });
+    }
   }
   return failures;
 }
@@ -42,6 +111,18 @@ export function withConnectionDefaults<T extends Partial<ConnectionProps>>(news:
     apiBaseUrl: news.apiBaseUrl ?? DEFAULT_API_BASE_URL,
     credentialKind: news.credentialKind ?? "developerApiKey",
     retainOnDelete: news.retainOnDelete ?? false,
+    ...(news.transport?.proxy && !isUnknown(news.transport.proxy)
+      ? {
+          transport: {
+            ...news.transport,
+            proxy: {
+              ...news.transport.proxy,
+              authScheme: news.transport.proxy.authScheme ?? "NONE",
+              sslType: news.transport.proxy.sslType ?? "AUTO",
+            },
+          },
+        }
+      : {}),
   };
 }
 
@@ -59,13 +140,23 @@ export function apiTarget(props: ConnectionProps): ApiTarget {
     appId: props.appId,
     credentialKind: props.credentialKind,
     credential,
+    ...(props.transport ? { transport: props.transport } : {}),
   };
 }
 
 /** Fields whose change is a different HubSpot object (another app or another HubSpot), hence a replacement. */
 export const CONNECTION_REPLACE_KEYS = ["appId", "apiBaseUrl"] as const;
-/** Fields whose change needs no HubSpot write but must reach state (delete uses the stored credential). */
-export const CONNECTION_UPDATE_KEYS = ["apiVersion", "credentialKind", "credential", "retainOnDelete"] as const;
+/**
+ * Fields whose change needs no HubSpot write but must reach state (delete uses the stored credential and transport):
+ * a new proxy or destination address is the same HubSpot app reached another way, so an update, never a replacement.
+ */
+export const CONNECTION_UPDATE_KEYS = [
+  "apiVersion",
+  "credentialKind",
+  "credential",
+  "retainOnDelete",
+  "transport",
+] as const;
 
 export function changedKeys(olds: object, news: object, keys: readonly string[]): string[] {
   const o = olds as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { hsmetaText, renderHsmeta } from "./hsmeta";
 import { manualSteps } from "./manual-steps";
 import { RemovalLedger, type LedgerEntry } from "./removal-ledger";
 import { combineStatuses, type StatusReport } from "./status";
-import type { ApiVersion, CredentialKind, ObjectSubscriptionSpec, RegistrationStatus } from "./types";
+import type { ApiTransport, ApiVersion, CredentialKind, ObjectSubscriptionSpec, RegistrationStatus } from "./types";
 import {
   checkAppId,
   checkMaxConcurrentRequests,
@@ -40,6 +40,11 @@ export interface HubSpotRegistrationArgs {
   projectUid?: string;
   /** HubSpot's API root, https://api.hubapi.com by default. */
   apiBaseUrl?: pulumi.Input<string>;
+  /**
+   * How api mode's calls reach HubSpot besides the base URL: the destination address (a Private Service Connect
+   * endpoint) and the customer's proxy. Secret in state when it holds the proxy password.
+   */
+  transport?: pulumi.Input<ApiTransport>;
 }
 
 /** Internal. Exported for testing: the argument checks that decide the component's shape. */
@@ -103,6 +108,7 @@ export class HubSpotRegistration extends pulumi.ComponentResource {
         retainOnDelete: args.retainOnDelete,
         credentialKind: args.credential?.kind ?? "developerApiKey",
         credential: args.credential?.value,
+        transport: args.transport,
       };
       const settings = new WebhookSettings(
         `${name}-settings`,

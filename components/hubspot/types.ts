@@ -1,4 +1,5 @@
 /** Shared vocabulary of the HubSpot webhook registration. Types only: safe to import anywhere. */
+import type { ProxySettings } from "../../contract/hubspot-transport";
 
 export type ApiVersion = "v3" | "2026-03";
 export const API_VERSIONS: readonly ApiVersion[] = ["v3", "2026-03"];
@@ -22,6 +23,16 @@ export interface SubscriptionSpec {
   onRemove?: "keep" | "delete";
 }
 
+/**
+ * How the provider's calls travel besides the base URL: the connection's destination address (a Private Service
+ * Connect endpoint, TLS still verified against the base URL's host name) and the customer's proxy. A proxy password
+ * makes the whole value a Pulumi secret.
+ */
+export interface ApiTransport {
+  address?: string;
+  proxy?: ProxySettings;
+}
+
 /** Where and as whom the provider talks to HubSpot's webhooks API. */
 export interface ApiTarget {
   baseUrl: string;
@@ -29,6 +40,7 @@ export interface ApiTarget {
   appId: string;
   credentialKind: CredentialKind;
   credential: string;
+  transport?: ApiTransport;
 }
 
 export type RegistrationStatus = "Creating" | "Active" | "Error";

@@ -10,7 +10,7 @@ import {
   type ConnectionProps,
 } from "./provider-inputs";
 import { probeReadyz, settingsStatus, type StatusReport } from "./status";
-import type { ApiVersion, CredentialKind, HubSpotSettings, RegistrationStatus } from "./types";
+import type { ApiTransport, ApiVersion, CredentialKind, HubSpotSettings, RegistrationStatus } from "./types";
 import { checkMaxConcurrentRequests, checkTargetUrl } from "./validation";
 import { deleteSettings, getSettings, putSettings } from "./webhooks-api";
 
@@ -43,6 +43,7 @@ function declared(inputs: WebhookSettingsProps): WebhookSettingsProps {
     credentialKind,
     credential,
     retainOnDelete,
+    transport,
     targetUrl,
     maxConcurrentRequests,
     readyzUrl,
@@ -54,6 +55,7 @@ function declared(inputs: WebhookSettingsProps): WebhookSettingsProps {
     credentialKind,
     credential,
     retainOnDelete,
+    transport,
     targetUrl,
     maxConcurrentRequests,
     readyzUrl,
@@ -142,6 +144,8 @@ export interface WebhookSettingsArgs {
   credentialKind: pulumi.Input<CredentialKind>;
   /** Secret. When absent, read at call time from HUBSPOT_DEVELOPER_API_KEY / HUBSPOT_DEVELOPER_OAUTH_TOKEN. */
   credential?: pulumi.Input<string>;
+  /** The destination address and proxy; made secret when it holds the proxy password. */
+  transport?: pulumi.Input<ApiTransport>;
 }
 
 /** `pulumi-nodejs:dynamic/hubspot:WebhookSettings`. */
@@ -156,6 +160,7 @@ export class WebhookSettings extends pulumi.dynamic.Resource {
     const props = {
       ...args,
       credential: args.credential === undefined ? undefined : pulumi.secret(args.credential),
+      transport: secretTransport(args.transport),
       status: undefined,
       statusMessage: undefined,
     };
@@ -166,4 +171,18 @@ export class WebhookSettings extends pulumi.dynamic.Resource {
 /** Keeps the credential output secret in state whatever the caller passed. */
 export function secretCredential(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "credential"] };
+}
+
+/**
+ * The transport input, secret whenever it holds a proxy password, so state and previews keep the password encrypted
+ * (an output named like a secret input is secret too). Without a password it stays plain, so a preview shows which
+ * proxy or address changes.
+ */
+export function secretTransport(
+  transport: pulumi.Input<ApiTransport> | undefined,
+): pulumi.Output<ApiTransport> | undefined {
+  if (transport === undefined) return undefined;
+  return pulumi
+    .output(transport)
+    .apply((value) => (value?.proxy?.password !== undefined ? pulumi.secret(value) : pulumi.output(value)));
 }

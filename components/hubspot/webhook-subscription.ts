@@ -10,7 +10,7 @@ import {
   type ConnectionProps,
 } from "./provider-inputs";
 import { subscriptionStatus, type StatusReport } from "./status";
-import type { ApiVersion, CredentialKind, RegistrationStatus } from "./types";
+import type { ApiTransport, ApiVersion, CredentialKind, RegistrationStatus } from "./types";
 import { checkSubscription, MAX_SUBSCRIPTIONS_PER_APP, subscriptionKey } from "./validation";
 import {
   createSubscription,
@@ -20,7 +20,7 @@ import {
   listSubscriptions,
   setSubscriptionActive,
 } from "./webhooks-api";
-import { secretCredential } from "./webhook-settings";
+import { secretCredential, secretTransport } from "./webhook-settings";
 
 /**
  * One HubSpot subscription (event type, and property for propertyChange). One resource each, so `pulumi preview`
@@ -40,8 +40,18 @@ export interface WebhookSubscriptionOutputs extends WebhookSubscriptionProps, St
 
 function declared(inputs: WebhookSubscriptionProps): WebhookSubscriptionProps {
   // Only the declared fields: drops `__provider` and stale computed outputs.
-  const { appId, apiVersion, apiBaseUrl, credentialKind, credential, retainOnDelete, eventType, propertyName, active } =
-    inputs;
+  const {
+    appId,
+    apiVersion,
+    apiBaseUrl,
+    credentialKind,
+    credential,
+    retainOnDelete,
+    transport,
+    eventType,
+    propertyName,
+    active,
+  } = inputs;
   return withoutUndefined({
     appId,
     apiVersion,
@@ -49,6 +59,7 @@ function declared(inputs: WebhookSubscriptionProps): WebhookSubscriptionProps {
     credentialKind,
     credential,
     retainOnDelete,
+    transport,
     eventType,
     active,
     propertyName: propertyName || undefined,
@@ -149,6 +160,8 @@ export interface WebhookSubscriptionArgs {
   credentialKind: pulumi.Input<CredentialKind>;
   /** Secret. When absent, read at call time from HUBSPOT_DEVELOPER_API_KEY / HUBSPOT_DEVELOPER_OAUTH_TOKEN. */
   credential?: pulumi.Input<string>;
+  /** The destination address and proxy; made secret when it holds the proxy password. */
+  transport?: pulumi.Input<ApiTransport>;
 }
 
 /** `pulumi-nodejs:dynamic/hubspot:WebhookSubscription`. */
@@ -164,6 +177,7 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
     const props = {
       ...args,
       credential: args.credential === undefined ? undefined : pulumi.secret(args.credential),
+      transport: secretTransport(args.transport),
       subscriptionId: undefined,
       adopted: undefined,
       status: undefined,

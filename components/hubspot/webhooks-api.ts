@@ -32,7 +32,14 @@ function registries(): Registries {
 }
 
 function targetKey(target: ApiTarget): string {
-  return [target.baseUrl, target.apiVersion, target.appId, target.credentialKind, target.credential].join("\n");
+  return [
+    target.baseUrl,
+    target.apiVersion,
+    target.appId,
+    target.credentialKind,
+    target.credential,
+    JSON.stringify(target.transport ?? null),
+  ].join("\n");
 }
 
 function subscriptionPath(id: string): string {

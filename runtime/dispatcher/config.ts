@@ -5,7 +5,8 @@
  * so a bad revision fails at start and never half-works.
  */
 import type { ObjectType } from "../shared/connector-event-payload";
-import { DISPATCHER_ENV_SCHEMA, EnvError, parseEnv } from "../../contract/runtime-env";
+import type { HubSpotTransportSettings, ProxySettings } from "../../contract/hubspot-transport";
+import { DISPATCHER_ENV_SCHEMA, EnvError, parseEnv, type DispatcherEnv } from "../../contract/runtime-env";
 import type { TriggerTableEntry } from "../../contract/runtime-env-triggers";
 import { parseTopicPath } from "../shared/pubsub";
 
@@ -21,6 +22,8 @@ export type TriggerRoute = TriggerTableEntry;
 export interface EnrichmentConfig {
   accessToken: string;
   apiBaseUrl: string;
+  /** Where and how HubSpot is reached (the base URL, the PSC address, the proxy); default: directly to apiBaseUrl. */
+  transport?: HubSpotTransportSettings;
   properties: Record<ObjectType, string[]>;
 }
 
@@ -75,7 +78,9 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv): DispatcherConfig {
       "HUBSPOT_ACCESS_TOKEN: is missing; the rule is: required when an ENRICHMENT_*_PROPERTIES list is set",
     );
   }
+  const proxy = readProxy(values, env, problems);
   if (problems.length > 0) throw new EnvError(problems);
+  const apiBaseUrl = values.HUBSPOT_API_BASE_URL.replace(/\/+$/, "");
   return {
     port: values.PORT,
     // Cloud Run (K_SERVICE set) routes to the container's external interface; locally stay on loopback.
@@ -93,9 +98,66 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv): DispatcherConfig {
       wantsEnrichment && values.HUBSPOT_ACCESS_TOKEN
         ? {
             accessToken: values.HUBSPOT_ACCESS_TOKEN,
-            apiBaseUrl: values.HUBSPOT_API_BASE_URL.replace(/\/+$/, ""),
+            apiBaseUrl,
+            transport: {
+              baseUrl: apiBaseUrl,
+              ...(values.HUBSPOT_API_ADDRESS ? { address: values.HUBSPOT_API_ADDRESS } : {}),
+              ...(proxy ? { proxy } : {}),
+            },
             properties,
           }
         : undefined,
+  };
+}
+
+/**
+ * The proxy settings and the rules between their variables, each broken rule added to `problems`. A password's value
+ * never appears in a problem.
+ */
+function readProxy(values: DispatcherEnv, env: NodeJS.ProcessEnv, problems: string[]): ProxySettings | undefined {
+  const set = (name: string) => env[name] !== undefined && env[name] !== "";
+  const host = values.HUBSPOT_PROXY_HOST;
+  const scheme = values.HUBSPOT_PROXY_AUTH_SCHEME;
+  if (!host) {
+    const stray = [
+      "HUBSPOT_PROXY_PORT",
+      "HUBSPOT_PROXY_AUTH_SCHEME",
+      "HUBSPOT_PROXY_USERNAME",
+      "HUBSPOT_PROXY_PASSWORD",
+      "HUBSPOT_PROXY_SSL_TYPE",
+    ].filter(set);
+    for (const name of stray) {
+      problems.push(`${name}: is set without HUBSPOT_PROXY_HOST; the rule is: proxy settings need the proxy's host`);
+    }
+    return undefined;
+  }
+  if (values.HUBSPOT_PROXY_PORT === undefined) {
+    problems.push("HUBSPOT_PROXY_PORT: is missing; the rule is: required with HUBSPOT_PROXY_HOST");
+  }
+  if (scheme === "NONE") {
+    for (const name of ["HUBSPOT_PROXY_USERNAME", "HUBSPOT_PROXY_PASSWORD"].filter(set)) {
+      problems.push(
+        `${name}: is set but HUBSPOT_PROXY_AUTH_SCHEME is NONE; the rule is: credentials only with BASIC or DIGEST (a credential never used is a mistake)`,
+      );
+    }
+  } else {
+    for (const name of ["HUBSPOT_PROXY_USERNAME", "HUBSPOT_PROXY_PASSWORD"] as const) {
+      if (!values[name])
+        problems.push(`${name}: is missing; the rule is: required with HUBSPOT_PROXY_AUTH_SCHEME ${scheme}`);
+    }
+  }
+  const forwarded = values.HUBSPOT_API_BASE_URL.startsWith("http:") && values.HUBSPOT_PROXY_SSL_TYPE !== "TUNNEL";
+  if (scheme === "DIGEST" && forwarded) {
+    problems.push(
+      `HUBSPOT_PROXY_AUTH_SCHEME: DIGEST with a plain-http HUBSPOT_API_BASE_URL and HUBSPOT_PROXY_SSL_TYPE ${values.HUBSPOT_PROXY_SSL_TYPE} is not supported; the rule is: DIGEST authenticates tunnels only (an https base URL, or HUBSPOT_PROXY_SSL_TYPE TUNNEL)`,
+    );
+  }
+  if (values.HUBSPOT_PROXY_PORT === undefined) return undefined;
+  return {
+    host,
+    port: values.HUBSPOT_PROXY_PORT,
+    authScheme: scheme,
+    ...(scheme !== "NONE" ? { username: values.HUBSPOT_PROXY_USERNAME, password: values.HUBSPOT_PROXY_PASSWORD } : {}),
+    sslType: values.HUBSPOT_PROXY_SSL_TYPE,
   };
 }

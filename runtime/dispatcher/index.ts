@@ -40,7 +40,7 @@ export interface DispatcherOptions {
   executor?: IntegrationExecutor;
   /** Default: publish to config.deadLetterTopic through @google-cloud/pubsub (honouring PUBSUB_EMULATOR_HOST). */
   deadLetter?: DeadLetterPublisher;
-  /** Default: @hubspot/api-client against config.enrichment.apiBaseUrl, when enrichment is configured. */
+  /** Default: @hubspot/api-client through config.enrichment.transport, when enrichment is configured. */
   crmReader?: CrmBatchReader;
   /** Coalescing window for HubSpot batch reads (ms). Default 10. */
   enrichmentWindowMs?: number;
@@ -80,7 +80,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const reader =
     options.crmReader ??
     (enrichment
-      ? hubspotBatchReader({ accessToken: enrichment.accessToken, basePath: enrichment.apiBaseUrl })
+      ? hubspotBatchReader({
+          accessToken: enrichment.accessToken,
+          basePath: enrichment.apiBaseUrl,
+          transport: enrichment.transport,
+        })
       : undefined);
   const enricher =
     enrichment && reader

@@ -34,6 +34,9 @@ const RUNTIME_DEPENDENCIES = [
   "@google-cloud/pubsub",
   "@hubspot/api-client",
   "google-auth-library",
+  // The HubSpot proxy agents (contract/hubspot-transport-agent.ts, required at call time).
+  "http-proxy-agent",
+  "https-proxy-agent",
   "lossless-json",
   "zod",
 ];
