@@ -8,6 +8,7 @@ import { API, ProjectApis, type ApiName } from "./apis";
 import { capacityWarnings, dispatcherSizing } from "./capacity";
 import { DeadLetterQueue } from "./dead-letter";
 import { DEFAULTS, resolveArgs } from "./defaults";
+import { proxySettings, registrationTransport } from "./hubspot-transport";
 import { EventBus } from "./event-bus";
 import { HubSpotEgress } from "./hubspot-egress";
 import { TriggerIdentity } from "./identity";
@@ -324,6 +325,12 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             maxConcurrentExecutions: args.maxConcurrentExecutions ?? dispatcherSize.maxConcurrentExecutions,
             accessToken: secrets.accessToken,
             enrichment: args.enrichment,
+            hubspot: {
+              baseUrl: args.destination.host,
+              address: this.egress?.endpointAddress,
+              proxy: proxySettings(args.proxy),
+              proxyPassword: secrets.proxyPassword,
+            },
           }),
         },
         dispatcherInvokers: [{ key: "push", member: push.member }],
@@ -410,6 +417,10 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           apiVersion: registration.apiVersion,
           credential: registration.credential,
           projectUid: `${args.connectionName}-webhooks`,
+          apiBaseUrl: args.destination.host,
+          // Only api mode calls HubSpot at deploy time: the other modes read no proxy password.
+          transport:
+            registration.mode === "api" ? registrationTransport(args, this.egress?.endpointAddress) : undefined,
         },
         child,
       );

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EventType } from "../contract/events";
+import type { ProxySettings } from "../contract/hubspot-transport";
 import type { EnrichmentConfig, SignatureConfig } from "./args";
 import type { DispatcherEnvName, ListenerEnvName } from "../contract/runtime-env";
 import { serializeTriggerTable } from "../contract/runtime-env-triggers";
@@ -86,6 +87,13 @@ export interface DispatcherEnvArgs {
   maxConcurrentExecutions: number;
   accessToken?: SecretEnvRef;
   enrichment: EnrichmentConfig;
+  /** How enrichment reaches HubSpot: base URL, the PSC endpoint's address, the proxy (its password from Secret Manager). */
+  hubspot: {
+    baseUrl: string;
+    address?: pulumi.Input<string>;
+    proxy?: Omit<ProxySettings, "password">;
+    proxyPassword?: SecretEnvRef;
+  };
 }
 
 /** The dispatcher role's env, as its schema declares it. Throws when enrichment has no token to read with. */
@@ -123,5 +131,16 @@ export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
     plain.ENRICHMENT_DEAL_PROPERTIES = args.enrichment.dealProperties.join(",");
   }
   if (args.accessToken) secrets.HUBSPOT_ACCESS_TOKEN = args.accessToken;
+  plain.HUBSPOT_API_BASE_URL = args.hubspot.baseUrl;
+  plain.HUBSPOT_API_ADDRESS = args.hubspot.address;
+  const proxy = args.hubspot.proxy;
+  if (proxy) {
+    plain.HUBSPOT_PROXY_HOST = proxy.host;
+    plain.HUBSPOT_PROXY_PORT = String(proxy.port);
+    plain.HUBSPOT_PROXY_AUTH_SCHEME = proxy.authScheme;
+    plain.HUBSPOT_PROXY_USERNAME = proxy.username;
+    plain.HUBSPOT_PROXY_SSL_TYPE = proxy.sslType;
+    secrets.HUBSPOT_PROXY_PASSWORD = args.hubspot.proxyPassword;
+  }
   return { plain: definedOnly(plain), secrets: definedOnly(secrets) };
 }

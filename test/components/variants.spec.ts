@@ -215,6 +215,7 @@ describe("component input checks", () => {
           executionTimeoutSeconds: 60,
           maxConcurrentExecutions: 50,
           enrichment: { enabled: true, contactProperties: ["email"], companyProperties: [], dealProperties: [] },
+          hubspot: { baseUrl: "https://api.hubapi.com" },
         }),
       /enrichment\.enabled is true but no accessToken/,
     );
@@ -230,6 +231,7 @@ describe("component input checks", () => {
       executionTimeoutSeconds: 60,
       maxConcurrentExecutions: 50,
       enrichment: { enabled: false, contactProperties: [], companyProperties: [], dealProperties: [] },
+      hubspot: { baseUrl: "https://api.hubapi.com" },
     });
     assert.equal(env.plain.ENRICHMENT_DEAL_PROPERTIES, undefined);
     assert.deepEqual(env.secrets, {});

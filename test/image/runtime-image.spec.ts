@@ -316,6 +316,7 @@ describe("runtime image (runtime/Dockerfile, built without Docker)", function ()
           executionTimeoutSeconds: 10,
           maxConcurrentExecutions: 5,
           enrichment: { enabled: false, contactProperties: [], companyProperties: [], dealProperties: [] },
+          hubspot: { baseUrl: "https://api.hubapi.com" },
         });
         const { role, port } = await start({
           ...(await resolveEnv(env, {})),

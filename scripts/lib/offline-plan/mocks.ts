@@ -87,6 +87,16 @@ export function computedOutputs(
         selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${region}/${plural}/${resourceName}`,
       };
     }
+    case "gcp:compute/address:Address": {
+      // An internal address is allocated from the subnetwork at create time; offline, a stable private stand-in.
+      const octets = stableSuffix(project + resourceName, 4).match(/../g) ?? ["00", "01"];
+      const [third, fourth] = octets.map((hex) => Math.max(2, parseInt(hex, 16) % 254));
+      return {
+        name: resourceName,
+        address: `10.255.${third}.${fourth}`,
+        selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${region}/addresses/${resourceName}`,
+      };
+    }
     case "gcp:artifactregistry/repository:Repository": {
       const repositoryId = str(inputs.repositoryId) ?? name;
       return { name: `projects/${project}/locations/${region}/repositories/${repositoryId}`, repositoryId };
