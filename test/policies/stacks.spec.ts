@@ -23,8 +23,9 @@ function mutated(listed: PlanListedResource[], name: string, edit: (inputs: Reco
   return copy;
 }
 
+/** Sorted: the plan lists resources in registration order, which follows when their inputs resolve. */
 const brief = (violations: PolicyViolation[]) =>
-  violations.map((v) => `${v.level} ${v.policy} ${v.resource?.split("::").pop() ?? "(stack)"}`);
+  violations.map((v) => `${v.level} ${v.policy} ${v.resource?.split("::").pop() ?? "(stack)"}`).sort();
 
 describe("policies on the repository's stacks (offline plan)", function () {
   this.timeout(180_000);
@@ -102,7 +103,7 @@ describe("policies on the repository's stacks (offline plan)", function () {
     assert.ok(subscriptions.length > 0);
     assert.deepEqual(
       brief(violations),
-      subscriptions.map((s) => `mandatory hubspot-trigger-pubsub-dead-letter-iam ${s.name}`),
+      subscriptions.map((s) => `mandatory hubspot-trigger-pubsub-dead-letter-iam ${s.name}`).sort(),
     );
   });
 });
