@@ -92,6 +92,8 @@ const stackOutputsSchema = z.looseObject({
       manualSteps: z.array(z.string()).optional(),
     })
     .optional(),
+  /** Absent from stacks last deployed before the status store existed. */
+  statusDatabase: name("the status store's Firestore database id").optional(),
 }) satisfies z.ZodType<StackOutputs>;
 
 /** Null means "not set" for an output, at any depth: drop it so optional fields read as absent. */
