@@ -1,44 +1,80 @@
-// `npm run redrive -- --project P --subscription DLQ_SUB --topic EVENTS_TOPIC [--max N] [--dry-run] [--exclude-reason R]`
+// `npm run redrive -- --stack S [--max N] [--dry-run] [--exclude-reason R]...` (or the names as flags, which win)
 import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
 import { redrive } from "./lib/redrive";
+import { createRedriveProgress, showsProgress, type RedriveProgress } from "./lib/redrive-progress";
+import { describeRedrive } from "./lib/redrive-report";
+import { resolveRedriveTarget, type RedriveTarget } from "./lib/redrive-target";
+import { readStackOutputs, StackOutputsError } from "./lib/stack-outputs";
 
-const USAGE =
-  "usage: npm run redrive -- --project P --subscription DLQ_SUB --topic EVENTS_TOPIC [--max N] [--batch-size N] [--dry-run] [--exclude-reason R] [--json]";
+const USAGE = [
+  "usage: npm run redrive -- --stack S [--max N] [--batch-size N] [--dry-run] [--exclude-reason R]... [--json]",
+  "       npm run redrive -- --project P --subscription DLQ_SUB --topic EVENTS_TOPIC [...]",
+  "  --stack S reads the dead-letter subscription, the events topic and the project from the stack's outputs",
+  "  (`pulumi stack output`); --project, --subscription and --topic, when given, win over them.",
+].join("\n");
+
+function describeTarget(target: RedriveTarget, stack: string | undefined): string {
+  const from = (source: string) => (source === "stack" ? ` (stack ${stack})` : source === "flag" ? " (flag)" : "");
+  return (
+    `dead letter ${target.subscription}${from(target.sources.subscription)} -> ` +
+    `${target.topic}${from(target.sources.topic)}, project ${target.project}${from(target.sources.project)}`
+  );
+}
 
 async function main(): Promise<void> {
   const values = parseCommandLine(USAGE, {
-    project: { type: "string", default: process.env.GOOGLE_CLOUD_PROJECT ?? "" },
-    subscription: { type: "string", default: "" },
-    topic: { type: "string", default: "" },
+    stack: { type: "string" },
+    project: { type: "string" },
+    subscription: { type: "string" },
+    topic: { type: "string" },
     max: { type: "string" },
     "batch-size": { type: "string" },
     "dry-run": { type: "boolean", default: false },
     "exclude-reason": { type: "string", multiple: true, default: [] },
     json: { type: "boolean", default: false },
   });
-  const summary = await redrive({
-    project: values.project,
-    subscription: values.subscription,
-    topic: values.topic,
-    max: values.max === undefined ? undefined : Number(values.max),
-    batchSize: values["batch-size"] === undefined ? undefined : Number(values["batch-size"]),
-    dryRun: values["dry-run"],
-    excludeReasons: values["exclude-reason"],
-  });
+  const outputs = values.stack === undefined ? undefined : await readStackOutputs(values.stack);
+  const target = resolveRedriveTarget(values, outputs);
+  const max = values.max === undefined ? undefined : Number(values.max);
+  const dryRun = values["dry-run"];
+  // Where the person reading the summary can see it, never on a machine's stdout.
+  if (!values.json) process.stderr.write(`${describeTarget(target, values.stack)}\n`);
+
+  const progress: RedriveProgress | undefined = showsProgress(process.stdout, process.stderr)
+    ? createRedriveProgress({ stream: process.stderr, total: Number.isInteger(max) ? max : undefined, dryRun })
+    : undefined;
+  // Ctrl-C stops pulling; what was read and not republished goes back to the dead letter before exiting.
+  const interrupt = new AbortController();
+  process.once("SIGINT", () => interrupt.abort());
+  let summary;
+  try {
+    summary = await redrive({
+      project: target.project,
+      subscription: target.subscription,
+      topic: target.topic,
+      max,
+      batchSize: values["batch-size"] === undefined ? undefined : Number(values["batch-size"]),
+      dryRun,
+      excludeReasons: values["exclude-reason"],
+      onProgress: progress ? (counts) => progress.update(counts) : undefined,
+      signal: interrupt.signal,
+    });
+  } finally {
+    progress?.stop();
+  }
   if (values.json) {
     console.log(JSON.stringify(summary));
-    return;
+  } else {
+    for (const line of describeRedrive(summary, values["exclude-reason"])) console.log(line);
+    if (interrupt.signal.aborted)
+      console.log("interrupted: what was read and not republished is back in the dead letter");
   }
-  console.log(
-    `${summary.dryRun ? "dry run: " : ""}pulled ${summary.pulled}, republished ${summary.republished}, ` +
-      `acknowledged ${summary.acknowledged}, skipped ${summary.skipped}, failed ${summary.failed}`,
-  );
-  for (const [reason, count] of Object.entries(summary.reasons)) console.log(`  reason ${reason}: ${count}`);
   if (summary.failed > 0) process.exitCode = 2;
 }
 
 main().catch((error: unknown) => {
   exitOnUsageError(error);
-  console.error(error instanceof Error ? error.message : String(error));
+  const prefix = error instanceof StackOutputsError ? "redrive: " : "";
+  console.error(prefix + (error instanceof Error ? error.message : String(error)));
   process.exitCode = 1;
 });
