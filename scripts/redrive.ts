@@ -9,8 +9,13 @@ import { readStackOutputs, StackOutputsError } from "./lib/stack-outputs";
 const USAGE = [
   "usage: npm run redrive -- --stack S [--max N] [--batch-size N] [--dry-run] [--exclude-reason R]... [--json]",
   "       npm run redrive -- --project P --subscription DLQ_SUB --topic EVENTS_TOPIC [...]",
-  "  --stack S reads the dead-letter subscription, the events topic and the project from the stack's outputs",
-  "  (`pulumi stack output`); --project, --subscription and --topic, when given, win over them.",
+  "  --stack S          read the dead-letter subscription, the events topic and the project from the stack's",
+  "                     outputs (`pulumi stack output`); --project, --subscription and --topic, when given, win",
+  "  --max N            stop after N dead letters (also the total the progress bar counts down to)",
+  "  --dry-run          count what would be republished, by reason; republish and acknowledge nothing",
+  "  --exclude-reason R leave dead letters whose `reason` attribute is R where they are (repeatable)",
+  "  --json             print the summary as one JSON object (no progress, no target line)",
+  "  Progress (counts, rate, time left with --max) is drawn on stderr when stdout and stderr are terminals.",
 ].join("\n");
 
 function describeTarget(target: RedriveTarget, stack: string | undefined): string {
@@ -32,7 +37,12 @@ async function main(): Promise<void> {
     "dry-run": { type: "boolean", default: false },
     "exclude-reason": { type: "string", multiple: true, default: [] },
     json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const outputs = values.stack === undefined ? undefined : await readStackOutputs(values.stack);
   const target = resolveRedriveTarget(values, outputs);
   const max = values.max === undefined ? undefined : Number(values.max);
@@ -40,9 +50,10 @@ async function main(): Promise<void> {
   // Where the person reading the summary can see it, never on a machine's stdout.
   if (!values.json) process.stderr.write(`${describeTarget(target, values.stack)}\n`);
 
-  const progress: RedriveProgress | undefined = showsProgress(process.stdout, process.stderr)
-    ? createRedriveProgress({ stream: process.stderr, total: Number.isInteger(max) ? max : undefined, dryRun })
-    : undefined;
+  const progress: RedriveProgress | undefined =
+    !values.json && showsProgress(process.stdout, process.stderr)
+      ? createRedriveProgress({ stream: process.stderr, total: Number.isInteger(max) ? max : undefined, dryRun })
+      : undefined;
   // Ctrl-C stops pulling; what was read and not republished goes back to the dead letter before exiting.
   const interrupt = new AbortController();
   process.once("SIGINT", () => interrupt.abort());

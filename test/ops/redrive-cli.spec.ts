@@ -193,6 +193,14 @@ describe("npm run redrive -- --stack S (end to end)", function () {
     assert.deepEqual((await drain(deadLetter)).map((m) => m.data).sort(), ["not json", '{"n":1}', '{"n":2}']);
   });
 
+  it("--help says the flags win over the stack", async () => {
+    const before = pulumi.invocations().length;
+    const run = await redrive(["--help", "--stack", "prod"]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /--project, --subscription and --topic, when given, win/);
+    assert.equal(pulumi.invocations().length, before, "help reads no stack");
+  });
+
   it("draws progress on a terminal: counts against --max, rate and time left", async function () {
     if (!hasScript) {
       console.log("      skipped: util-linux `script` is not installed (the renderer is tested on a fake TTY)");
