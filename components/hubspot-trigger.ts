@@ -18,6 +18,7 @@ import { RuntimeServices } from "./runtime-services";
 import { HubSpotRegistration, subscriptionsFromTriggers } from "./hubspot";
 import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
+import { StatusStore } from "./status/store";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 export const PUSH_PATH = HTTP_PATHS.push;
@@ -41,6 +42,8 @@ export interface RegistrationOutput {
   hsmeta?: string;
   /** manual mode: the exact steps to follow in HubSpot's UI. */
   manualSteps?: string[];
+  /** api mode: the public app whose subscriptions `npm run status` compares with the stack. */
+  appId?: string;
 }
 
 export interface TriggerOutput {
@@ -82,6 +85,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly triggers: pulumi.Output<TriggerOutput[]>;
   /** Undefined when the args carry no `registration`. */
   readonly registrationStatus?: pulumi.Output<RegistrationOutput>;
+  /** The status store's Firestore database id (`npm run status` reads it; docs/status.md). */
+  readonly statusDatabase: pulumi.Output<string>;
 
   readonly identity: TriggerIdentity;
   readonly secretStore: TriggerSecrets;
@@ -92,6 +97,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   /** The image both services run: built and pushed by the stack, or a reference (with a cross-project pull grant). */
   readonly runtimeImage: RuntimeImage;
   readonly privateServiceConnect?: PrivateServiceConnect;
+  /** The live status signals' Firestore database and the runtime accounts' access to it. */
+  readonly statusStore: StatusStore;
   /** The dispatcher's Direct VPC egress and the PSC endpoint to `destination.serviceAttachment`; undefined without egress. */
   readonly egress?: HubSpotEgress;
   readonly registration?: HubSpotRegistration;
@@ -195,6 +202,22 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     );
     const deadLetterTopic = this.deadLetter.topic.id;
 
+    this.statusStore = new StatusStore(
+      `${name}-status`,
+      {
+        project,
+        region: args.region,
+        databaseName: names.statusDatabase,
+        deletionProtection: args.deletionProtection,
+        writers: [
+          { key: "listener", member: listener.member },
+          { key: "trigger", member: dispatcher.member },
+        ],
+      },
+      after(API.firestore, API.cloudresourcemanager),
+    );
+    const statusDatabase = this.statusStore.databaseName;
+
     const executionTimeoutSeconds = args.executionTimeoutSeconds;
     const ackDeadlineSeconds = Math.min(600, executionTimeoutSeconds + ACK_DEADLINE_MARGIN_SECONDS);
     const listenerUrl = pulumi
@@ -293,6 +316,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             signature: args.signature,
             dedupWindowSeconds: args.dedupWindowSeconds,
             messageOrdering: args.messageOrdering,
+            statusDatabase,
           }),
         },
         dispatcher: {
@@ -322,6 +346,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             maxConcurrentExecutions: args.maxConcurrentExecutions ?? dispatcherSize.maxConcurrentExecutions,
             accessToken: secrets.accessToken,
             enrichment: args.enrichment,
+            statusDatabase,
           }),
         },
         dispatcherInvokers: [{ key: "push", member: push.member }],
@@ -370,6 +395,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       .all([listener.email, dispatcher.email, push.email])
       .apply(([l, t, p]) => ({ listener: l, trigger: t, push: p }));
     this.dispatcherUrl = dispatcherUri;
+    this.statusDatabase = statusDatabase;
     this.secrets = pulumi
       .all([
         secretOutput(secrets.clientSecret),
@@ -412,15 +438,17 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         child,
       );
       const r = this.registration;
+      const appId = registration.mode === "api" ? registration.appId : undefined;
       this.registrationStatus = pulumi
-        .all([r.status, r.statusMessage, r.subscriptionIds, r.hsmeta, r.manualSteps])
-        .apply(([status, statusMessage, subscriptionIds, hsmeta, manualSteps]) => ({
+        .all([r.status, r.statusMessage, r.subscriptionIds, r.hsmeta, r.manualSteps, appId])
+        .apply(([status, statusMessage, subscriptionIds, hsmeta, manualSteps, app]) => ({
           mode: registration.mode,
           status,
           statusMessage,
           subscriptionIds,
           ...(hsmeta !== undefined && { hsmeta }),
           ...(manualSteps !== undefined && { manualSteps }),
+          ...(app !== undefined && { appId: String(app) }),
         }));
     }
 
@@ -435,6 +463,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       serviceAttachment: this.serviceAttachment,
       secrets: this.secrets,
       triggers: this.triggers,
+      statusDatabase: this.statusDatabase,
     });
   }
 }

@@ -40,6 +40,8 @@ export interface ListenerEnvArgs {
   signature: SignatureConfig;
   dedupWindowSeconds: number;
   messageOrdering: boolean;
+  /** The status store's Firestore database id (STATUS_DATABASE). */
+  statusDatabase?: pulumi.Input<string>;
 }
 
 /** The listener role's env, as its schema declares it (contract/runtime-env.ts; runtime/ reads it through it). */
@@ -59,6 +61,7 @@ export function listenerEnv(args: ListenerEnvArgs): RuntimeEnv {
     SIGNATURE_MAX_SKEW_SECONDS: String(args.signature.maxSkewSeconds),
     DEDUP_WINDOW_SECONDS: String(args.dedupWindowSeconds),
     MESSAGE_ORDERING: String(args.messageOrdering),
+    STATUS_DATABASE: args.statusDatabase,
   };
   return { plain: definedOnly(plain), secrets: definedOnly(secrets) };
 }
@@ -86,6 +89,8 @@ export interface DispatcherEnvArgs {
   maxConcurrentExecutions: number;
   accessToken?: SecretEnvRef;
   enrichment: EnrichmentConfig;
+  /** The status store's Firestore database id (STATUS_DATABASE). */
+  statusDatabase?: pulumi.Input<string>;
 }
 
 /** The dispatcher role's env, as its schema declares it. Throws when enrichment has no token to read with. */
@@ -112,6 +117,7 @@ export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
     INTEGRATION_LOCATION: args.integrationLocation,
     MAX_CONCURRENT_EXECUTIONS: String(args.maxConcurrentExecutions),
     EXECUTION_TIMEOUT_MS: String(args.executionTimeoutSeconds * 1000),
+    STATUS_DATABASE: args.statusDatabase,
   };
   const secrets: EnvValues<DispatcherEnvName, SecretEnvRef> = {};
   if (args.enrichment.enabled) {
