@@ -1,6 +1,6 @@
 // `npm run redrive -- --stack S [--max N] [--dry-run] [--exclude-reason R]...` (or the names as flags, which win)
 import { exitOnUsageError, parseCommandLine } from "./lib/command-line";
-import { redrive } from "./lib/redrive";
+import { redrive, validateRedriveOptions, type RedriveOptions, type RedriveSummary } from "./lib/redrive";
 import { createRedriveProgress, showsProgress, type RedriveProgress } from "./lib/redrive-progress";
 import { describeRedrive } from "./lib/redrive-report";
 import { resolveRedriveTarget, type RedriveTarget } from "./lib/redrive-target";
@@ -45,28 +45,31 @@ async function main(): Promise<void> {
   }
   const outputs = values.stack === undefined ? undefined : await readStackOutputs(values.stack);
   const target = resolveRedriveTarget(values, outputs);
-  const max = values.max === undefined ? undefined : Number(values.max);
-  const dryRun = values["dry-run"];
+  const options: RedriveOptions = {
+    project: target.project,
+    subscription: target.subscription,
+    topic: target.topic,
+    max: values.max === undefined ? undefined : Number(values.max),
+    batchSize: values["batch-size"] === undefined ? undefined : Number(values["batch-size"]),
+    dryRun: values["dry-run"],
+    excludeReasons: values["exclude-reason"],
+  };
+  const problems = validateRedriveOptions(options);
+  if (problems.length > 0) throw new Error(`invalid redrive options:\n- ${problems.join("\n- ")}`);
   // Where the person reading the summary can see it, never on a machine's stdout.
   if (!values.json) process.stderr.write(`${describeTarget(target, values.stack)}\n`);
 
   const progress: RedriveProgress | undefined =
     !values.json && showsProgress(process.stdout, process.stderr)
-      ? createRedriveProgress({ stream: process.stderr, total: Number.isInteger(max) ? max : undefined, dryRun })
+      ? createRedriveProgress({ stream: process.stderr, total: options.max, dryRun: Boolean(options.dryRun) })
       : undefined;
   // Ctrl-C stops pulling; what was read and not republished goes back to the dead letter before exiting.
   const interrupt = new AbortController();
   process.once("SIGINT", () => interrupt.abort());
-  let summary;
+  let summary: RedriveSummary;
   try {
     summary = await redrive({
-      project: target.project,
-      subscription: target.subscription,
-      topic: target.topic,
-      max,
-      batchSize: values["batch-size"] === undefined ? undefined : Number(values["batch-size"]),
-      dryRun,
-      excludeReasons: values["exclude-reason"],
+      ...options,
       onProgress: progress ? (counts) => progress.update(counts) : undefined,
       signal: interrupt.signal,
     });

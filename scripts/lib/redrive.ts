@@ -69,6 +69,11 @@ export function redriveAttributes(attributes: Record<string, string>): Record<st
   return kept;
 }
 
+/** A flag's number as the operator can recognise it: `Number("ten")` is NaN, which names nothing they typed. */
+function shown(value: number): string {
+  return Number.isNaN(value) ? "not a number" : String(value);
+}
+
 export function validateRedriveOptions(options: RedriveOptions): string[] {
   const problems: string[] = [];
   if (!options.project) problems.push("--project: missing; the GCP project id is required (or give --stack S)");
@@ -77,11 +82,11 @@ export function validateRedriveOptions(options: RedriveOptions): string[] {
   }
   if (!options.topic) problems.push("--topic: missing; name the events topic to republish to (or give --stack S)");
   if (options.max !== undefined && (!Number.isInteger(options.max) || options.max < 1)) {
-    problems.push(`--max: ${String(options.max)} is not a positive integer`);
+    problems.push(`--max: ${shown(options.max)} is not a positive integer`);
   }
   const batch = options.batchSize;
   if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 1000)) {
-    problems.push(`--batch-size: ${String(batch)} is out of range; Pub/Sub pulls 1..1000 messages at a time`);
+    problems.push(`--batch-size: ${shown(batch)} is out of range; Pub/Sub pulls 1..1000 messages at a time`);
   }
   return problems;
 }

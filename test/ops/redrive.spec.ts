@@ -67,6 +67,9 @@ describe("dead-letter redrive", () => {
     assert.match(problems.join("\n"), /--project/);
     assert.match(problems.join("\n"), /--max: 0 is not a positive integer/);
     assert.match(problems.join("\n"), /--batch-size: 5000 is out of range/);
+    assert.deepEqual(validateRedriveOptions({ project: "p", subscription: "s", topic: "t", max: Number("ten") }), [
+      "--max: not a number is not a positive integer",
+    ]);
   });
 
   describe("on the Pub/Sub emulator", function () {
