@@ -19,6 +19,8 @@ import { HubSpotRegistration, subscriptionsFromTriggers } from "./hubspot";
 import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
 import { StatusStore } from "./status/store";
+import { LiveStatus } from "./status/live-status";
+import { combineStatuses } from "./hubspot/status";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 export const PUSH_PATH = HTTP_PATHS.push;
@@ -99,6 +101,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly privateServiceConnect?: PrivateServiceConnect;
   /** The live status signals' Firestore database and the runtime accounts' access to it. */
   readonly statusStore: StatusStore;
+  /** The status store's verdict as a resource: `pulumi refresh` re-reads it (docs/status.md). */
+  readonly liveStatus: LiveStatus;
   /** The dispatcher's Direct VPC egress and the PSC endpoint to `destination.serviceAttachment`; undefined without egress. */
   readonly egress?: HubSpotEgress;
   readonly registration?: HubSpotRegistration;
@@ -419,6 +423,18 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       ),
     );
 
+    // After the services: what it reads is what they write.
+    this.liveStatus = new LiveStatus(
+      `${name}-live-status`,
+      {
+        projectId: project,
+        databaseId: statusDatabase,
+        triggers: args.triggers.map((t) => ({ name: t.name, eventTypes: [...t.eventTypes] })),
+      },
+      { parent: this, dependsOn: [this.services.listener, this.services.dispatcher] },
+    );
+    const live = this.liveStatus;
+
     if (args.registration) {
       const registration = args.registration;
       this.registration = new HubSpotRegistration(
@@ -439,9 +455,32 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       );
       const r = this.registration;
       const appId = registration.mode === "api" ? registration.appId : undefined;
+      // The seed's status from live signals in every mode; in api mode HubSpot's side too, the worse one winning.
+      const combined = pulumi
+        .all([r.status, r.statusMessage, live.status, live.statusMessage])
+        .apply(([hubspotStatus, hubspotMessage, liveStatus, liveMessage]) => {
+          const fromLive = {
+            status: liveStatus ?? "Creating",
+            statusMessage: liveMessage ?? "live status not read yet (preview)",
+          };
+          if (registration.mode !== "api") {
+            // Project and manual modes cannot see HubSpot: their instructions follow until deliveries arrive.
+            return fromLive.status === "Creating"
+              ? { status: fromLive.status, statusMessage: `${fromLive.statusMessage}; ${hubspotMessage}` }
+              : fromLive;
+          }
+          const hubspot = { status: hubspotStatus ?? "Creating", statusMessage: hubspotMessage ?? "not created yet" };
+          const worst = combineStatuses([
+            { name: "HubSpot", report: hubspot },
+            { name: "deliveries", report: fromLive },
+          ]);
+          return worst.status === "Active"
+            ? { status: worst.status, statusMessage: `${hubspot.statusMessage}; ${fromLive.statusMessage}` }
+            : worst;
+        });
       this.registrationStatus = pulumi
-        .all([r.status, r.statusMessage, r.subscriptionIds, r.hsmeta, r.manualSteps, appId])
-        .apply(([status, statusMessage, subscriptionIds, hsmeta, manualSteps, app]) => ({
+        .all([combined, r.subscriptionIds, r.hsmeta, r.manualSteps, appId])
+        .apply(([{ status, statusMessage }, subscriptionIds, hsmeta, manualSteps, app]) => ({
           mode: registration.mode,
           status,
           statusMessage,

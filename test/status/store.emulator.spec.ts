@@ -7,6 +7,7 @@ import { createStatusFirestore } from "../../runtime/shared/status/firestore-wri
 import { BUCKET_MS, BUCKET_TTL_MS, bucketStart } from "../../contract/status-store";
 import { evaluateTriggers } from "../../contract/status-evaluation";
 import { readStatusSignals } from "../../components/status/read-signals";
+import { liveStatusProvider, type LiveStatusState } from "../../components/status/live-status";
 import { batchJson, sampleEvents } from "../../testing/sample-events";
 import { startFirestoreEmulatorOrSkip, type FirestoreEmulator } from "../../testing/firestore-emulator";
 import { postSigned, RecordingSink, startTestListener, type TestListener } from "../listener/support/fixtures";
@@ -196,6 +197,46 @@ describe("status store on the Firestore emulator", function () {
       const [recovered] = evaluateTriggers([{ name: "deals", eventTypes: ["deal.creation"] }], later);
       assert.equal(recovered.state, "Active", "out of the window, the rejections no longer count");
       assert.ok(recovered.since !== undefined && recovered.since <= clock);
+    });
+  });
+
+  describe("the LiveStatus resource's provider (what pulumi refresh runs)", () => {
+    const inputs = {
+      projectId: PROJECT,
+      databaseId: DATABASE,
+      triggers: [{ name: "deals", eventTypes: ["deal.creation"] }],
+    };
+    // The provider reads with the credentials and emulator of wherever Pulumi runs: here, the environment.
+    beforeEach(() => (process.env.FIRESTORE_EMULATOR_HOST = emulator!.host));
+    afterEach(() => delete process.env.FIRESTORE_EMULATOR_HOST);
+
+    it("creates as Creating, and a refresh's read turns Active once the store holds a verified delivery", async () => {
+      const created = await liveStatusProvider.create(inputs);
+      const state = created.outs as LiveStatusState;
+      assert.equal(state.status, "Creating");
+      assert.match(state.statusMessage, /^deals: no verified HubSpot delivery of deal.creation yet$/);
+
+      const sink = new RecordingSink();
+      const listener = await startTestListener(env(), sink, Date.now);
+      try {
+        const body = batchJson(sampleEvents("deal.creation", 1, { portalId: PORTAL }));
+        assert.equal((await postSigned(listener.url, body)).status, 204);
+        await listener.listener.statusRecorder!.flushDue();
+      } finally {
+        await listener.listener.close();
+      }
+      const refreshed = await liveStatusProvider.read!(created.id, state);
+      const after = refreshed.props as LiveStatusState;
+      assert.equal(refreshed.id, `${PROJECT}/${DATABASE}`);
+      assert.equal(after.status, "Active");
+      assert.deepEqual(
+        after.triggerStates.map((t) => [t.name, t.state]),
+        [["deals", "Active"]],
+      );
+      const diff = await liveStatusProvider.diff!(created.id, after, inputs);
+      assert.equal(diff.changes, false, "a status that moved is state, not a change for pulumi up to make");
+      const edited = { ...inputs, triggers: [{ name: "deals", eventTypes: ["deal.creation", "deal.deletion"] }] };
+      assert.equal((await liveStatusProvider.diff!(created.id, after, edited)).changes, true);
     });
   });
 });

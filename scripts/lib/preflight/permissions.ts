@@ -254,6 +254,11 @@ export const PERMISSIONS_BY_RESOURCE_TYPE: Readonly<Record<string, PermissionRul
   // A TTL policy is a field's configuration (fields.get / fields.patch), guarded by the index permissions; removing
   // the resource patches the TTL off again.
   "gcp:firestore/field:Field": { permissions: ["datastore.indexes.get", "datastore.indexes.update"] },
+  // Reads the status store on create, update and refresh (components/status/live-status.ts); without these it
+  // reports the store unreadable instead of failing, so they are needed for the status, not for the deploy.
+  "pulumi-nodejs:dynamic/hubspot-trigger:LiveStatus": {
+    permissions: ["datastore.entities.get", "datastore.entities.list"],
+  },
   "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": {
     permissions: IAM_MEMBER("artifactregistry.repositories"),
   },
