@@ -16,6 +16,9 @@ import { openStatusStore, readStatusSignals } from "./read-signals";
  * sees where. The provider captures no credential: the Firestore client uses the credentials of wherever Pulumi runs.
  */
 
+/** How long a read of the status store may take before it is reported unreadable. */
+const READ_TIMEOUT_MS = 20_000;
+
 export interface LiveStatusInputs {
   projectId: string;
   databaseId: string;
@@ -40,8 +43,14 @@ export async function evaluateLiveStatus(inputs: LiveStatusInputs, nowMs = Date.
     checkedAt: new Date(nowMs).toISOString(),
   };
   const store = openStatusStore({ projectId: inputs.projectId, databaseId: inputs.databaseId });
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const statuses = evaluateTriggers(inputs.triggers, await readStatusSignals(store, nowMs));
+    // The client retries an unreachable Firestore for minutes; a deploy or refresh should not wait that long.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${READ_TIMEOUT_MS / 1000} s`)), READ_TIMEOUT_MS);
+    });
+    const signals = await Promise.race([readStatusSignals(store, nowMs), timeout]);
+    const statuses = evaluateTriggers(inputs.triggers, signals);
     const overall = overallStatus(statuses);
     return {
       ...base,
@@ -58,6 +67,7 @@ export async function evaluateLiveStatus(inputs: LiveStatusInputs, nowMs = Date.
       triggerStates: [],
     };
   } finally {
+    clearTimeout(timer);
     await store.terminate().catch(() => undefined);
   }
 }
