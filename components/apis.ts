@@ -16,6 +16,7 @@ export const API = {
   integrations: "integrations.googleapis.com",
   compute: "compute.googleapis.com",
   artifactregistry: "artifactregistry.googleapis.com",
+  firestore: "firestore.googleapis.com",
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -47,6 +48,8 @@ export const API_BY_RESOURCE_TYPE: Readonly<Record<string, ApiName>> = {
   "gcp:compute/serviceAttachment:ServiceAttachment": API.compute,
   "gcp:artifactregistry/repository:Repository": API.artifactregistry,
   "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": API.artifactregistry,
+  "gcp:firestore/database:Database": API.firestore,
+  "gcp:firestore/field:Field": API.firestore,
 };
 
 export interface ApiNeeds {
@@ -60,6 +63,7 @@ export interface ApiNeeds {
  * Every API the stack uses, sorted. Beyond the resource types: IAM Credentials (Pub/Sub mints the push identity's
  * OIDC tokens, the dispatcher signs nothing itself but Cloud Run's metadata server issues its tokens through it),
  * Application Integration (the dispatcher executes integrations) and Resource Manager (project number look-up).
+ * Firestore holds the status store (the live Creating / Active / Error signals).
  */
 export function requiredApis(needs: ApiNeeds): ApiName[] {
   const apis = new Set<ApiName>([
@@ -70,6 +74,7 @@ export function requiredApis(needs: ApiNeeds): ApiName[] {
     API.iamcredentials,
     API.cloudresourcemanager,
     API.integrations,
+    API.firestore,
   ]);
   if (needs.privateServiceConnect) apis.add(API.compute);
   if (needs.buildsImage) apis.add(API.artifactregistry);

@@ -19,6 +19,9 @@ import { RuntimeServices } from "./runtime-services";
 import { HubSpotRegistration, subscriptionsFromTriggers } from "./hubspot";
 import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
+import { StatusStore } from "./status/store";
+import { LiveStatus } from "./status/live-status";
+import { combineStatuses } from "./hubspot/status";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 export const PUSH_PATH = HTTP_PATHS.push;
@@ -42,6 +45,8 @@ export interface RegistrationOutput {
   hsmeta?: string;
   /** manual mode: the exact steps to follow in HubSpot's UI. */
   manualSteps?: string[];
+  /** api mode: the public app whose subscriptions `npm run status` compares with the stack. */
+  appId?: string;
 }
 
 export interface TriggerOutput {
@@ -83,6 +88,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly triggers: pulumi.Output<TriggerOutput[]>;
   /** Undefined when the args carry no `registration`. */
   readonly registrationStatus?: pulumi.Output<RegistrationOutput>;
+  /** The status store's Firestore database id (`npm run status` reads it; docs/status.md). */
+  readonly statusDatabase: pulumi.Output<string>;
 
   readonly identity: TriggerIdentity;
   readonly secretStore: TriggerSecrets;
@@ -93,6 +100,10 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   /** The image both services run: built and pushed by the stack, or a reference (with a cross-project pull grant). */
   readonly runtimeImage: RuntimeImage;
   readonly privateServiceConnect?: PrivateServiceConnect;
+  /** The live status signals' Firestore database and the runtime accounts' access to it. */
+  readonly statusStore: StatusStore;
+  /** The status store's verdict as a resource: `pulumi refresh` re-reads it (docs/status.md). */
+  readonly liveStatus: LiveStatus;
   /** The dispatcher's Direct VPC egress and the PSC endpoint to `destination.serviceAttachment`; undefined without egress. */
   readonly egress?: HubSpotEgress;
   readonly registration?: HubSpotRegistration;
@@ -198,6 +209,22 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     );
     const deadLetterTopic = this.deadLetter.topicId;
 
+    this.statusStore = new StatusStore(
+      `${name}-status`,
+      {
+        project,
+        region: args.region,
+        databaseName: names.statusDatabase,
+        deletionProtection: args.deletionProtection,
+        writers: [
+          { key: "listener", member: listener.member },
+          { key: "trigger", member: dispatcher.member },
+        ],
+      },
+      after(API.firestore, API.cloudresourcemanager),
+    );
+    const statusDatabase = this.statusStore.databaseName;
+
     const executionTimeoutSeconds = args.executionTimeoutSeconds;
     const ackDeadlineSeconds = Math.min(600, executionTimeoutSeconds + ACK_DEADLINE_MARGIN_SECONDS);
     const listenerUrl = pulumi
@@ -296,6 +323,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             signature: args.signature,
             dedupWindowSeconds: args.dedupWindowSeconds,
             messageOrdering: args.messageOrdering,
+            statusDatabase,
           }),
         },
         dispatcher: {
@@ -331,6 +359,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
               proxy: proxySettings(args.proxy),
               proxyPassword: secrets.proxyPassword,
             },
+            statusDatabase,
           }),
         },
         dispatcherInvokers: [{ key: "push", member: push.member }],
@@ -379,6 +408,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       .all([listener.email, dispatcher.email, push.email])
       .apply(([l, t, p]) => ({ listener: l, trigger: t, push: p }));
     this.dispatcherUrl = dispatcherUri;
+    this.statusDatabase = statusDatabase;
     this.secrets = pulumi
       .all([
         secretOutput(secrets.clientSecret),
@@ -401,6 +431,18 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         })),
       ),
     );
+
+    // After the services: what it reads is what they write.
+    this.liveStatus = new LiveStatus(
+      `${name}-live-status`,
+      {
+        projectId: project,
+        databaseId: statusDatabase,
+        triggers: args.triggers.map((t) => ({ name: t.name, eventTypes: [...t.eventTypes] })),
+      },
+      { parent: this, dependsOn: [this.services.listener, this.services.dispatcher] },
+    );
+    const live = this.liveStatus;
 
     if (args.registration) {
       const registration = args.registration;
@@ -425,15 +467,40 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         child,
       );
       const r = this.registration;
+      const appId = registration.mode === "api" ? registration.appId : undefined;
+      // The seed's status from live signals in every mode; in api mode HubSpot's side too, the worse one winning.
+      const combined = pulumi
+        .all([r.status, r.statusMessage, live.status, live.statusMessage])
+        .apply(([hubspotStatus, hubspotMessage, liveStatus, liveMessage]) => {
+          const fromLive = {
+            status: liveStatus ?? "Creating",
+            statusMessage: liveMessage ?? "live status not read yet (preview)",
+          };
+          if (registration.mode !== "api") {
+            // Project and manual modes cannot see HubSpot: their instructions follow until deliveries arrive.
+            return fromLive.status === "Creating"
+              ? { status: fromLive.status, statusMessage: `${fromLive.statusMessage}; ${hubspotMessage}` }
+              : fromLive;
+          }
+          const hubspot = { status: hubspotStatus ?? "Creating", statusMessage: hubspotMessage ?? "not created yet" };
+          const worst = combineStatuses([
+            { name: "HubSpot", report: hubspot },
+            { name: "deliveries", report: fromLive },
+          ]);
+          return worst.status === "Active"
+            ? { status: worst.status, statusMessage: `${hubspot.statusMessage}; ${fromLive.statusMessage}` }
+            : worst;
+        });
       this.registrationStatus = pulumi
-        .all([r.status, r.statusMessage, r.subscriptionIds, r.hsmeta, r.manualSteps])
-        .apply(([status, statusMessage, subscriptionIds, hsmeta, manualSteps]) => ({
+        .all([combined, r.subscriptionIds, r.hsmeta, r.manualSteps, appId])
+        .apply(([{ status, statusMessage }, subscriptionIds, hsmeta, manualSteps, app]) => ({
           mode: registration.mode,
           status,
           statusMessage,
           subscriptionIds,
           ...(hsmeta !== undefined && { hsmeta }),
           ...(manualSteps !== undefined && { manualSteps }),
+          ...(app !== undefined && { appId: String(app) }),
         }));
     }
 
@@ -448,6 +515,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       serviceAttachment: this.serviceAttachment,
       secrets: this.secrets,
       triggers: this.triggers,
+      statusDatabase: this.statusDatabase,
     });
   }
 }

@@ -25,6 +25,8 @@ export const LIMITS = {
   secretId: { max: 255 },
   label: { max: 63 },
   compute: { max: 63 },
+  // https://cloud.google.com/firestore/docs/manage-databases#database_id
+  firestoreDatabase: { min: 4, max: 63 },
 } as const;
 
 export const PATTERNS = {
@@ -36,6 +38,7 @@ export const PATTERNS = {
   labelKey: /^[a-z][a-z0-9_-]*$/,
   labelValue: /^[a-z0-9_-]*$/,
   compute: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+  firestoreDatabase: /^[a-z][a-z0-9-]*[a-z0-9]$/,
 } as const;
 
 /** The names of one trigger's resources. */
@@ -71,6 +74,8 @@ export interface ResourceNames {
     serviceAttachment: string;
   };
   triggers: Record<string, TriggerNames>;
+  /** The status store: a named Firestore database, never the project's `(default)`. */
+  statusDatabase: string;
 }
 
 export interface NameInputs {
@@ -207,6 +212,13 @@ export function resourceNames(inputs: NameInputs): ResourceNames {
       serviceAttachment: compute("attachment"),
     },
     triggers,
+    statusDatabase: check(
+      "Firestore database",
+      withSuffix(`${stem}-status`, suffix, LIMITS.firestoreDatabase.max),
+      PATTERNS.firestoreDatabase,
+      LIMITS.firestoreDatabase.max,
+      LIMITS.firestoreDatabase.min,
+    ),
   };
 }
 

@@ -18,6 +18,9 @@ export interface StackOutputs {
   triggers: TriggerOutput[];
   /** How the webhook URL reached HubSpot and the subscription status (Creating / Active / Error). */
   registration?: RegistrationOutput;
+  /** The status store's Firestore database id (in the stack's project): what `npm run status` reads. Absent from
+   * stacks last deployed before the status store existed. */
+  statusDatabase?: string;
 }
 
 /** Output names every stack has (serviceAttachment only with Private Service Connect). */
@@ -32,6 +35,7 @@ export const STACK_OUTPUT_NAMES = [
   "secrets",
   "triggers",
   "registration",
+  "statusDatabase",
 ] as const satisfies readonly (keyof StackOutputs)[];
 
 /** The outputs of one `HubSpotTrigger`, keyed as the stack exports them. */
@@ -47,5 +51,6 @@ export function stackOutputs(trigger: HubSpotTrigger): { [K in keyof StackOutput
     secrets: trigger.secrets,
     triggers: trigger.triggers,
     registration: trigger.registrationStatus ?? pulumi.output(undefined),
+    statusDatabase: trigger.statusDatabase,
   };
 }

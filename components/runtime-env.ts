@@ -41,6 +41,8 @@ export interface ListenerEnvArgs {
   signature: SignatureConfig;
   dedupWindowSeconds: number;
   messageOrdering: boolean;
+  /** The status store's Firestore database id (STATUS_DATABASE). */
+  statusDatabase?: pulumi.Input<string>;
 }
 
 /** The listener role's env, as its schema declares it (contract/runtime-env.ts; runtime/ reads it through it). */
@@ -60,6 +62,7 @@ export function listenerEnv(args: ListenerEnvArgs): RuntimeEnv {
     SIGNATURE_MAX_SKEW_SECONDS: String(args.signature.maxSkewSeconds),
     DEDUP_WINDOW_SECONDS: String(args.dedupWindowSeconds),
     MESSAGE_ORDERING: String(args.messageOrdering),
+    STATUS_DATABASE: args.statusDatabase,
   };
   return { plain: definedOnly(plain), secrets: definedOnly(secrets) };
 }
@@ -94,6 +97,8 @@ export interface DispatcherEnvArgs {
     proxy?: Omit<ProxySettings, "password">;
     proxyPassword?: SecretEnvRef;
   };
+  /** The status store's Firestore database id (STATUS_DATABASE). */
+  statusDatabase?: pulumi.Input<string>;
 }
 
 /** The dispatcher role's env, as its schema declares it. Throws when enrichment has no token to read with. */
@@ -120,6 +125,7 @@ export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
     INTEGRATION_LOCATION: args.integrationLocation,
     MAX_CONCURRENT_EXECUTIONS: String(args.maxConcurrentExecutions),
     EXECUTION_TIMEOUT_MS: String(args.executionTimeoutSeconds * 1000),
+    STATUS_DATABASE: args.statusDatabase,
   };
   const secrets: EnvValues<DispatcherEnvName, SecretEnvRef> = {};
   if (args.enrichment.enabled) {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { TRIGGER_TABLE_RULE, TRIGGER_TABLE_VARIABLE, triggerTableFromJson } from "./runtime-env-triggers";
 import { HUBSPOT_PROPERTY } from "./stack-config/rules";
 import { DEFAULT_HUBSPOT_API_BASE_URL, PROXY_AUTH_SCHEMES, PROXY_SSL_TYPES } from "./hubspot-transport";
+import { DEFAULT_FLUSH_INTERVAL_MS } from "./status-store";
 import {
   boolean,
   csv,
@@ -35,6 +36,9 @@ export type RuntimeRole = (typeof RUNTIME_ROLES)[number];
 const MIB = 1024 * 1024;
 const PROJECT_ID = text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id");
 const HOST_PORT = text(/^[^\s/]+:\d{1,5}$/, "host:port");
+// Firestore database ids: 4-63 of a-z, 0-9 and -, a letter first, no trailing hyphen
+// (https://cloud.google.com/firestore/docs/manage-databases#database_id).
+const FIRESTORE_DATABASE_ID = text(/^[a-z][a-z0-9-]{2,61}[a-z0-9]$/, "a Firestore database id");
 const LOOPBACK_HOST = "`0.0.0.0` on Cloud Run (`K_SERVICE` set), else `127.0.0.1`";
 // What runtime/shared/log.ts accepts (WARN as WARNING), any case.
 const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "WARNING", "ERROR"] as const;
@@ -59,6 +63,18 @@ const COMMON_SHAPE = {
   }),
   LOG_LEVEL: withDefault(oneOf(LOG_LEVELS, { ignoreCase: true }), "INFO", {
     description: "The lowest severity logged, any case (the listener logs accepted batches at DEBUG).",
+  }),
+  // The status store (contract/status-store.ts, docs/status.md): both roles record their signals there.
+  STATUS_DATABASE: optional(FIRESTORE_DATABASE_ID, {
+    whenUnset: "unset (no status recorded)",
+    description: "The Firestore database (id, in GOOGLE_CLOUD_PROJECT) the live status signals are written to.",
+  }),
+  STATUS_FLUSH_SECONDS: withDefault(integer(1, 3600), DEFAULT_FLUSH_INTERVAL_MS / 1000, {
+    description: "The shortest interval between two status writes of one instance to one document.",
+  }),
+  FIRESTORE_EMULATOR_HOST: optional(HOST_PORT, {
+    whenUnset: "unset (Firestore itself)",
+    description: "The Firestore emulator to write status to instead of Firestore (tests, local runs).",
   }),
 };
 

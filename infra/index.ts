@@ -19,3 +19,4 @@ export const serviceAttachment = outputs.serviceAttachment;
 export const secrets = outputs.secrets;
 export const triggers = outputs.triggers;
 export const registration = outputs.registration;
+export const statusDatabase = outputs.statusDatabase;

@@ -99,6 +99,8 @@ export interface IamGrant {
   target: string | Unknown | undefined;
   /** The `project` input, where the target is named by a short name. */
   project: string | Unknown | undefined;
+  /** The IAM condition's expression (`condition.expression`), undefined when the grant is unconditional. */
+  condition: string | Unknown | undefined;
 }
 
 function memberList(value: unknown[] | Unknown | undefined): (string | Unknown)[] {
@@ -106,20 +108,34 @@ function memberList(value: unknown[] | Unknown | undefined): (string | Unknown)[
   return (value ?? []).map((m) => (typeof m === "string" ? m : UNKNOWN));
 }
 
-/** `policyData` bindings as [role, members]; one unknown grant when the policy is not known or not valid JSON. */
-function policyBindings(props: unknown): [string | Unknown | undefined, (string | Unknown)[]][] {
+type PolicyBinding = [string | Unknown | undefined, (string | Unknown)[], string | Unknown | undefined];
+
+/** The expression of a `condition` input or policy binding's condition; UNKNOWN while the condition is. */
+function conditionExpression(holder: unknown): string | Unknown | undefined {
+  const condition = read(holder, "condition");
+  if (condition === undefined || condition === null) return undefined;
+  if (condition === UNKNOWN) return UNKNOWN;
+  return readString(condition, "expression");
+}
+
+/** `policyData` bindings as [role, members, condition]; one unknown grant when the policy is not known or valid. */
+function policyBindings(props: unknown): PolicyBinding[] {
   const data = readString(props, "policyData");
   if (data === undefined) return [];
-  if (data === UNKNOWN) return [[UNKNOWN, [UNKNOWN]]];
+  if (data === UNKNOWN) return [[UNKNOWN, [UNKNOWN], undefined]];
   let policy: unknown;
   try {
     policy = JSON.parse(data);
   } catch {
-    return [[UNKNOWN, [UNKNOWN]]];
+    return [[UNKNOWN, [UNKNOWN], undefined]];
   }
   const bindings = readArray(policy, "bindings");
   if (bindings === UNKNOWN || bindings === undefined) return [];
-  return bindings.map((binding) => [readString(binding, "role"), memberList(readArray(binding, "members"))]);
+  return bindings.map((binding) => [
+    readString(binding, "role"),
+    memberList(readArray(binding, "members")),
+    conditionExpression(binding),
+  ]);
 }
 
 /** The grants an IAM resource makes ([] when `type` is not an IAM type of this pack). */
@@ -132,7 +148,7 @@ export function iamGrants(type: string, props: unknown): IamGrant[] {
     project: readString(props, "project"),
   };
   if (iam.form === "policy") {
-    return policyBindings(props).map(([role, members]) => ({ ...where, role, members }));
+    return policyBindings(props).map(([role, members, condition]) => ({ ...where, role, members, condition }));
   }
   const members =
     iam.form === "members"
@@ -140,7 +156,7 @@ export function iamGrants(type: string, props: unknown): IamGrant[] {
       : read(props, "member") === undefined
         ? []
         : memberList([read(props, "member")]);
-  return [{ ...where, role: readString(props, "role"), members }];
+  return [{ ...where, role: readString(props, "role"), members, condition: conditionExpression(props) }];
 }
 
 /** The last path segment: `projects/p/topics/t` -> `t`; a bare name stays as is. */

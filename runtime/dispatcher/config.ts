@@ -9,6 +9,7 @@ import type { HubSpotTransportSettings, ProxySettings } from "../../contract/hub
 import { DISPATCHER_ENV_SCHEMA, EnvError, parseEnv, type DispatcherEnv } from "../../contract/runtime-env";
 import type { TriggerTableEntry } from "../../contract/runtime-env-triggers";
 import { parseTopicPath } from "../shared/pubsub";
+import type { StatusStoreConfig } from "../shared/status";
 
 export {
   DEFAULT_EXECUTION_TIMEOUT_MS,
@@ -42,6 +43,8 @@ export interface DispatcherConfig {
   executionTimeoutMs: number;
   /** Absent when no property list is configured: no HubSpot call at all. */
   enrichment?: EnrichmentConfig;
+  /** Where dispatch outcomes are recorded; absent when STATUS_DATABASE is unset. */
+  status?: StatusStoreConfig;
 }
 
 export const OBJECT_TYPES: readonly ObjectType[] = ["contact", "company", "deal"];
@@ -107,6 +110,14 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv): DispatcherConfig {
             properties,
           }
         : undefined,
+    status: values.STATUS_DATABASE
+      ? {
+          databaseId: values.STATUS_DATABASE,
+          projectId: values.GOOGLE_CLOUD_PROJECT,
+          flushIntervalMs: values.STATUS_FLUSH_SECONDS * 1000,
+          emulatorHost: values.FIRESTORE_EMULATOR_HOST,
+        }
+      : undefined,
   };
 }
 

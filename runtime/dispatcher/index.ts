@@ -17,6 +17,8 @@ import { Enricher } from "./enrichment";
 import { IntegrationClient, type RequestHeadersSource } from "./integration-client";
 import { PushHandler, type DeadLetterPublisher, type IntegrationExecutor } from "./push-handler";
 import { createDispatcherServer } from "./server";
+import { startStatusRecorder, type StatusRecorder, type StatusWriter } from "../shared/status";
+import { DispatcherStatusSignals } from "./status-signals";
 
 export { readDispatcherConfig, type DispatcherConfig, type TriggerRoute } from "./config";
 export type { DeadLetterPublisher, IntegrationExecutor, PushResult } from "./push-handler";
@@ -45,11 +47,17 @@ export interface DispatcherOptions {
   /** Coalescing window for HubSpot batch reads (ms). Default 10. */
   enrichmentWindowMs?: number;
   logger?: Logger;
+  /** Replaces the status store's Firestore writer (tests); used only when config.status is set. */
+  statusWriter?: StatusWriter;
+  /** Clock of the status signals (tests). */
+  now?: () => number;
 }
 
 export interface Dispatcher {
   readonly server: Server;
   readonly enricher?: Enricher;
+  /** The status store's recorder; undefined when STATUS_DATABASE is unset. */
+  readonly statusRecorder?: StatusRecorder;
   listen(port?: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -91,12 +99,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       ? new Enricher({ reader, properties: enrichment.properties, windowMs: options.enrichmentWindowMs })
       : undefined;
 
+  const statusRecorder =
+    config.status && startStatusRecorder(config.status, logger, { now: options.now, writer: options.statusWriter });
   const handler = new PushHandler({
     triggers: config.triggers,
     executor,
     deadLetter,
     limit: new ConcurrencyLimit(config.maxConcurrentExecutions),
     enricher,
+    status: statusRecorder && new DispatcherStatusSignals(statusRecorder, options.now ?? Date.now),
   });
   let draining = false;
   const server = createDispatcherServer({ handler, logger, isReady: () => !draining });
@@ -104,6 +115,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   return {
     server,
     enricher,
+    statusRecorder,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
@@ -116,7 +128,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async close() {
       draining = true;
       if (server.listening) await closeServer(server, DRAIN_GRACE_MS);
-      await pubsub?.close();
+      await Promise.all([pubsub?.close(), statusRecorder?.close()]);
     },
   };
 }
@@ -136,6 +148,7 @@ export async function startDispatcher(
     maxConcurrentExecutions: config.maxConcurrentExecutions,
     executionTimeoutMs: config.executionTimeoutMs,
     enrichment: config.enrichment !== undefined,
+    statusDatabase: config.status?.databaseId,
   });
   return { port, close: () => dispatcher.close() };
 }

@@ -13,6 +13,7 @@ import type { TriggerRoute } from "./config";
 import type { Enricher } from "./enrichment";
 import type { ExecutionOutcome, IntegrationTarget } from "./integration-client";
 import { decodePayload, InvalidPushError, parsePushEnvelope, type PushEnvelope } from "./push-envelope";
+import { UNKNOWN_PORTAL, type DispatcherStatusSignals } from "./status-signals";
 
 export interface PushResult {
   status: number;
@@ -33,6 +34,8 @@ export interface PushHandlerDependencies {
   deadLetter: DeadLetterPublisher;
   limit: ConcurrencyLimit;
   enricher?: Enricher;
+  /** The status store's signals (STATUS_DATABASE set); they accumulate in memory, never delaying a push. */
+  status?: DispatcherStatusSignals;
 }
 
 /** At most one "cap reached" line per interval: under overload every push is refused, and a line per refusal cost
@@ -81,7 +84,13 @@ export class PushHandler {
       payload = decodePayload(message.data);
     } catch (error) {
       if (!(error instanceof InvalidPushError)) throw error;
-      return this.deadLetter(envelope, route, { reason: "invalid-payload", reasonDetail: error.message }, routeLog);
+      return this.deadLetter(
+        envelope,
+        route,
+        UNKNOWN_PORTAL,
+        { reason: "invalid-payload", reasonDetail: error.message },
+        routeLog,
+      );
     }
     const eventLog = routeLog.child({
       eventType: payload.eventType,
@@ -152,6 +161,7 @@ export class PushHandler {
           reason: "enrichment-failed",
           detail: (error as Error).message,
         });
+        this.deps.status?.failed(route.name, payload.portalId, `enrichment-failed: ${(error as Error).message}`, false);
         return { status: 503, body: { error: "enrichment failed" } };
       }
     }
@@ -163,9 +173,11 @@ export class PushHandler {
     };
     switch (outcome.kind) {
       case "success":
+        this.deps.status?.executed(route.name, payload.portalId);
         log.info("integration executed", { ...fields, outcome: "executed", executionId: outcome.executionId });
         return { status: 204 };
       case "transient":
+        this.deps.status?.failed(route.name, payload.portalId, `${outcome.reason}: ${outcome.detail}`, false);
         log.warn("integration execution failed; Pub/Sub will redeliver", {
           ...fields,
           outcome: "transient",
@@ -177,6 +189,7 @@ export class PushHandler {
         return this.deadLetter(
           envelope,
           route,
+          payload.portalId,
           { reason: outcome.reason, reasonDetail: outcome.detail, httpStatus: String(outcome.httpStatus) },
           log.child(fields),
         );
@@ -187,6 +200,7 @@ export class PushHandler {
   private async deadLetter(
     envelope: PushEnvelope,
     route: TriggerRoute,
+    portalId: string,
     why: { reason: string; reasonDetail: string; httpStatus?: string },
     log: Logger,
   ): Promise<PushResult> {
@@ -200,6 +214,7 @@ export class PushHandler {
     try {
       await this.deps.deadLetter(envelope.message.data, attributes);
     } catch (error) {
+      this.deps.status?.failed(route.name, portalId, `${why.reason}: ${why.reasonDetail}`, false);
       log.error("dead-letter publish failed; Pub/Sub will redeliver", {
         outcome: "transient",
         reason: why.reason,
@@ -207,6 +222,7 @@ export class PushHandler {
       });
       return { status: 503, body: { error: "dead-letter publish failed" } };
     }
+    this.deps.status?.failed(route.name, portalId, `${why.reason}: ${why.reasonDetail}`, true);
     log.warn("message dead-lettered", {
       outcome: "dead-lettered",
       reason: why.reason,

@@ -5,6 +5,7 @@
  */
 import { EnvError, LISTENER_ENV_SCHEMA, parseEnv } from "../../contract/runtime-env";
 import { parseTopicPath } from "../shared/pubsub";
+import type { StatusStoreConfig } from "../shared/status";
 
 export interface ListenerConfig {
   port: number;
@@ -26,6 +27,8 @@ export interface ListenerConfig {
   maxBodyBytes: number;
   publishTimeoutMs: number;
   sink: "pubsub" | "jsonl" | "noop";
+  /** Where status signals go; undefined: not recorded (STATUS_DATABASE unset). */
+  status?: StatusStoreConfig;
 }
 
 /**
@@ -70,6 +73,7 @@ export function readListenerConfig(source: NodeJS.ProcessEnv): ListenerConfig {
   }
   if (problems.length > 0) throw new EnvError(problems);
   const secrets = [Buffer.from(env.HUBSPOT_CLIENT_SECRET)];
+  const projectId = env.GOOGLE_CLOUD_PROJECT ?? (eventsTopic ? eventsTopic.split("/")[1] : undefined);
   if (env.HUBSPOT_CLIENT_SECRET_PREVIOUS) secrets.push(Buffer.from(env.HUBSPOT_CLIENT_SECRET_PREVIOUS));
   return {
     port: env.PORT,
@@ -77,7 +81,7 @@ export function readListenerConfig(source: NodeJS.ProcessEnv): ListenerConfig {
     host: env.HOST ?? (env.K_SERVICE ? "0.0.0.0" : "127.0.0.1"),
     secrets,
     publicUrl: env.PUBLIC_URL,
-    projectId: env.GOOGLE_CLOUD_PROJECT ?? (eventsTopic ? eventsTopic.split("/")[1] : undefined),
+    projectId,
     eventsTopic,
     deadLetterTopic,
     emulatorHost: env.PUBSUB_EMULATOR_HOST,
@@ -90,5 +94,13 @@ export function readListenerConfig(source: NodeJS.ProcessEnv): ListenerConfig {
     maxBodyBytes: env.MAX_BODY_BYTES,
     publishTimeoutMs: env.PUBLISH_TIMEOUT_MS,
     sink,
+    status: env.STATUS_DATABASE
+      ? {
+          databaseId: env.STATUS_DATABASE,
+          projectId,
+          flushIntervalMs: env.STATUS_FLUSH_SECONDS * 1000,
+          emulatorHost: env.FIRESTORE_EMULATOR_HOST,
+        }
+      : undefined,
   };
 }

@@ -17,6 +17,10 @@ export interface Delivery {
   deadLettered: DeadLetter[];
   /** Events neither published nor dead-lettered (transient failures, here or in a concurrent delivery). */
   unhandled: number;
+  /** This delivery's events Pub/Sub acknowledged (the status store counts them as verified deliveries). */
+  publishedEvents: AcceptedEvent[];
+  /** This delivery's events Pub/Sub failed to take, transiently (the status store counts them per event type). */
+  publishFailed: AcceptedEvent[];
   /** Copies of events another delivery was publishing. */
   joined: number;
   firstError?: unknown;
@@ -37,7 +41,14 @@ export class Deliveries {
    * would otherwise never finish.
    */
   async deliver(fresh: readonly AcceptedEvent[], malformed: DeadLetter[]): Promise<Delivery> {
-    const delivery: Delivery = { published: 0, deadLettered: [], unhandled: 0, joined: 0 };
+    const delivery: Delivery = {
+      published: 0,
+      deadLettered: [],
+      unhandled: 0,
+      publishedEvents: [],
+      publishFailed: [],
+      joined: 0,
+    };
     const claim = this.deps.inFlight.claim(fresh.map((event) => event.payload.dedupKey));
     const own = claim.owned.map((index) => fresh[index]);
     const handled = new Set<string>();
@@ -51,11 +62,13 @@ export class Deliveries {
         if (outcome.status === "published") {
           handled.add(key);
           delivery.published++;
+          delivery.publishedEvents.push(own[index]);
         } else if (outcome.status === "rejected") {
           refused.push({ data: own[index].bytes, reason: outcome.reason, reasonDetail: outcome.detail });
           refusedKeys.push(key);
         } else {
           delivery.unhandled++;
+          delivery.publishFailed.push(own[index]);
           delivery.firstError ??= outcome.error;
         }
       });

@@ -21,6 +21,7 @@ import { latencySince, type Logger, type Severity } from "../shared/log";
 import { requestUri, unverifiableReason, verifyRequest, type SignaturePolicy } from "./signature";
 import type { EventSink } from "./sinks/sink";
 import type { ListenerConfig } from "./config";
+import type { ListenerStatusSignals } from "./status-signals";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 const RETRY_AFTER_SECONDS = "5";
@@ -31,6 +32,8 @@ export interface ListenerHandlerDeps {
   logger: Logger;
   /** Clock, for tests of the signature window. */
   now?: () => number;
+  /** The status store's signals (STATUS_DATABASE set); they accumulate in memory, never delaying a request. */
+  status?: ListenerStatusSignals;
 }
 
 export interface ListenerHandler {
@@ -55,7 +58,7 @@ function retryLater(res: ServerResponse, message: string, fields: Record<string,
 }
 
 export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandler {
-  const { config, sink, logger } = deps;
+  const { config, sink, logger, status } = deps;
   const now = deps.now ?? Date.now;
   const policy: SignaturePolicy = {
     secrets: config.secrets,
@@ -82,6 +85,7 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
     const unverifiable = unverifiableReason(req.headers, policy);
     if (unverifiable) {
       sendEmpty(res, 401, { connection: "close" });
+      status?.signatureRejected(unverifiable);
       return { status: 401, severity: "WARNING", message: "rejected: signature", fields: { reason: unverifiable } };
     }
 
@@ -105,6 +109,7 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
     const verdict = verifyRequest({ method: req.method ?? "POST", uri, body, headers: req.headers }, policy, now());
     if (!verdict.ok) {
       sendEmpty(res, 401);
+      status?.signatureRejected(verdict.reason);
       return {
         status: 401,
         severity: "WARNING",
@@ -120,6 +125,7 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
         [],
         [{ data: body, reason: "invalid-event", reasonDetail: parsed.problem }],
       );
+      status?.verified([], [], kept.deadLettered, kept.firstError);
       if (kept.unhandled > 0) {
         return retryLater(res, "dead letter failed; HubSpot will retry the batch", {
           problem: parsed.problem,
@@ -147,6 +153,7 @@ export function createListenerHandler(deps: ListenerHandlerDeps): ListenerHandle
       });
     }
     const delivery = await deliveries.deliver(fresh, rejected);
+    status?.verified(delivery.publishedEvents, delivery.publishFailed, delivery.deadLettered, delivery.firstError);
     const fields = {
       events: parsed.events.length,
       published: delivery.published,

@@ -14,6 +14,8 @@ import { PubSubSink } from "./sinks/pubsub-sink";
 import type { EventSink } from "./sinks/sink";
 import { readListenerConfig, type ListenerConfig } from "./config";
 import { createListenerHandler, WEBHOOK_PATH, type ListenerHandler } from "./handler";
+import { startStatusRecorder, type StatusRecorder, type StatusWriter } from "../shared/status";
+import { ListenerStatusSignals } from "./status-signals";
 
 export { readListenerConfig, type ListenerConfig } from "./config";
 export { createListenerHandler, WEBHOOK_PATH } from "./handler";
@@ -24,6 +26,8 @@ export interface RunningListener {
   sink: EventSink;
   /** http://host:port of the bound socket (the real port when PORT=0). */
   url: string;
+  /** The status store's recorder; undefined when STATUS_DATABASE is unset. */
+  statusRecorder: StatusRecorder | undefined;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export interface StartListenerOptions {
   sink?: EventSink;
   /** Clock override for tests. */
   now?: () => number;
+  /** Replaces the status store's Firestore writer (tests). */
+  statusWriter?: StatusWriter;
 }
 
 // Cloud Run sends SIGTERM and kills 10 s later: finish in-flight requests within 8 s, keep 2 s to flush.
@@ -57,7 +63,10 @@ export async function startListener(
   const config = readListenerConfig(env);
   const logger = options.logger ?? new Logger({ projectId: config.projectId, fields: { role: "listener" } });
   const sink = options.sink ?? createSink(config);
-  const handler = createListenerHandler({ config, sink, logger, now: options.now });
+  const statusRecorder =
+    config.status && startStatusRecorder(config.status, logger, { now: options.now, writer: options.statusWriter });
+  const status = statusRecorder && new ListenerStatusSignals(statusRecorder, options.now ?? Date.now);
+  const handler = createListenerHandler({ config, sink, logger, now: options.now, status });
   const server = createServer({ keepAliveTimeout: 65_000 }, handler);
   // HubSpot gives up after 5 s; a request still open after 30 s is a slow-loris, not a delivery.
   server.requestTimeout = 30_000;
@@ -82,6 +91,7 @@ export async function startListener(
     legacyAllowed: config.allowLegacySignatures,
     messageOrdering: config.messageOrdering,
     dedupWindowSeconds: config.dedupWindowMs / 1000,
+    statusDatabase: config.status?.databaseId,
   });
 
   let closing: Promise<void> | undefined;
@@ -90,9 +100,11 @@ export async function startListener(
       handler.beginShutdown();
       await closeServer(server, SHUTDOWN_GRACE_MS);
       await sink.close();
+      // After the requests: their last signals are in memory, and this is their last chance to be written.
+      await statusRecorder?.close();
       logger.info("listener stopped");
     })();
     return closing;
   };
-  return { server, handler, sink, url, close };
+  return { server, handler, sink, url, statusRecorder, close };
 }

@@ -30,6 +30,7 @@ describe("API enablement", () => {
   it("lists the APIs per need, sorted", () => {
     const base = [
       API.cloudresourcemanager,
+      API.firestore,
       API.iam,
       API.iamcredentials,
       API.integrations,

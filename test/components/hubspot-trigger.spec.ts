@@ -82,8 +82,32 @@ describe("HubSpotTrigger", () => {
       "group:platform@acme.example",
       "user:ops@acme.example",
     ]);
-    // Nothing else at project level: every other role sits on a topic, subscription, secret, service or account.
-    assert.equal(mocks.ofType(T.projectMember).length, 3);
+    // Nothing else at project level but the status store's, each narrowed to its one database: every other role
+    // sits on a topic, subscription, secret, service or account.
+    assert.equal(mocks.ofType(T.projectMember).length, 5);
+  });
+
+  it("creates the status store as a named Firestore database, which only the runtime accounts may use", () => {
+    const [database] = mocks.ofType("gcp:firestore/database:Database");
+    assert.equal(database.inputs.type, "FIRESTORE_NATIVE");
+    assert.notEqual(database.inputs.name, "(default)");
+    assert.match(String(database.inputs.name), /-status-[0-9a-f]{8}$/);
+    const users = mocks.ofType(T.projectMember).filter((m) => m.inputs.role === "roles/datastore.user");
+    assert.deepEqual(
+      users.map((m) => m.inputs.member).sort(),
+      [`serviceAccount:${emails.listener}`, `serviceAccount:${emails.trigger}`].sort(),
+    );
+    for (const user of users) {
+      assert.deepEqual(user.inputs.condition, {
+        title: `only-${String(database.inputs.name)}`,
+        expression: `resource.name == "projects/${PROJECT}/databases/${String(database.inputs.name)}"`,
+      });
+    }
+    const [ttl] = mocks.ofType("gcp:firestore/field:Field");
+    assert.deepEqual(
+      [ttl.inputs.collection, ttl.inputs.field, ttl.inputs.database],
+      ["windows", "expireAt", database.inputs.name],
+    );
   });
 
   it("lets the Pub/Sub service agent mint tokens for the push account only", () => {

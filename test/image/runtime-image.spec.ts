@@ -31,6 +31,7 @@ import {
 const PROJECT = "image-test-project";
 const LOCATION = "europe-west1";
 const RUNTIME_DEPENDENCIES = [
+  "@google-cloud/firestore",
   "@google-cloud/pubsub",
   "@hubspot/api-client",
   "google-auth-library",

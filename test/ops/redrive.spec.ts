@@ -67,6 +67,9 @@ describe("dead-letter redrive", () => {
     assert.match(problems.join("\n"), /--project/);
     assert.match(problems.join("\n"), /--max: 0 is not a positive integer/);
     assert.match(problems.join("\n"), /--batch-size: 5000 is out of range/);
+    assert.deepEqual(validateRedriveOptions({ project: "p", subscription: "s", topic: "t", max: Number("ten") }), [
+      "--max: not a number is not a positive integer",
+    ]);
   });
 
   describe("on the Pub/Sub emulator", function () {
@@ -141,6 +144,92 @@ describe("dead-letter redrive", () => {
         left.map((m) => m.data),
         ["not json"],
       );
+    });
+
+    it("counts each message once: excluded ones are held, not released to come back, until the run ends", async () => {
+      const summary = await redrive(
+        {
+          project: PROJECT,
+          subscription: "dead-letter-retention",
+          topic: "events",
+          batchSize: 1,
+          excludeReasons: ["invalid-event"],
+        },
+        pubsub,
+      );
+      assert.deepEqual(
+        [summary.pulled, summary.republished, summary.skipped, summary.reasons],
+        [3, 2, 1, { "(none)": 1, "integration-rejected": 1, "invalid-event": 1 }],
+      );
+      assert.deepEqual(
+        (await drain(deadLetter)).map((m) => m.data),
+        ["not json"],
+      );
+    });
+
+    it("a dry run reads the whole backlog, not one batch, and counts it by reason", async () => {
+      const progress: number[] = [];
+      const summary = await redrive(
+        {
+          project: PROJECT,
+          subscription: "dead-letter-retention",
+          topic: "events",
+          dryRun: true,
+          batchSize: 1,
+          onProgress: (counts) => progress.push(counts.pulled),
+        },
+        pubsub,
+      );
+      assert.deepEqual(summary.reasons, { "(none)": 1, "integration-rejected": 1, "invalid-event": 1 });
+      assert.equal(summary.skipped, 3);
+      assert.equal(Math.max(...progress), 3, "progress saw every message");
+      assert.equal((await drain(deadLetter)).length, 3);
+    });
+
+    it("acknowledges a message only once its republish succeeded: a failed one stays, the others go", async () => {
+      // The real client, except that publishing {"n":2} fails.
+      const failing = new Proxy(pubsub, {
+        get(target, property, receiver) {
+          if (property !== "topic") return Reflect.get(target, property, receiver) as unknown;
+          return (...args: Parameters<PubSub["topic"]>) => {
+            const topic = target.topic(...args);
+            const publish = topic.publishMessage.bind(topic);
+            topic.publishMessage = ((message: { data?: Buffer }) =>
+              message.data?.toString() === '{"n":2}'
+                ? Promise.reject(new Error("DEADLINE_EXCEEDED"))
+                : publish(message)) as typeof topic.publishMessage;
+            return topic;
+          };
+        },
+      });
+      const summary = await redrive(
+        { project: PROJECT, subscription: "dead-letter-retention", topic: "events" },
+        failing,
+      );
+      assert.deepEqual([summary.republished, summary.acknowledged, summary.failed], [2, 2, 1]);
+      assert.deepEqual((await drain(events)).map((m) => m.data).sort(), ["not json", '{"n":1}']);
+      assert.deepEqual(
+        (await drain(deadLetter)).map((m) => m.data),
+        ['{"n":2}'],
+      );
+    });
+
+    it("an abort stops pulling and gives back what was read", async () => {
+      const controller = new AbortController();
+      const summary = await redrive(
+        {
+          project: PROJECT,
+          subscription: "dead-letter-retention",
+          topic: "events",
+          dryRun: true,
+          batchSize: 1,
+          signal: controller.signal,
+          onProgress: () => controller.abort(),
+        },
+        pubsub,
+      );
+      assert.equal(summary.pulled, 1);
+      assert.equal((await drain(deadLetter)).length, 3);
     });
 
     it("stops after --max messages", async () => {

@@ -241,6 +241,24 @@ export const PERMISSIONS_BY_RESOURCE_TYPE: Readonly<Record<string, PermissionRul
     ],
   },
   "gcp:artifactregistry/repository:Repository": { permissions: CRUD("artifactregistry.repositories") },
+  // The status store. Firestore reads a database's settings with getMetadata (datastore.databases.get begins a
+  // transaction): https://cloud.google.com/firestore/docs/security/iam#permissions.
+  "gcp:firestore/database:Database": {
+    permissions: [
+      "datastore.databases.create",
+      "datastore.databases.getMetadata",
+      "datastore.databases.update",
+      "datastore.databases.delete",
+    ],
+  },
+  // A TTL policy is a field's configuration (fields.get / fields.patch), guarded by the index permissions; removing
+  // the resource patches the TTL off again.
+  "gcp:firestore/field:Field": { permissions: ["datastore.indexes.get", "datastore.indexes.update"] },
+  // Reads the status store on create, update and refresh (components/status/live-status.ts); without these it
+  // reports the store unreadable instead of failing, so they are needed for the status, not for the deploy.
+  "pulumi-nodejs:dynamic/hubspot-trigger:LiveStatus": {
+    permissions: ["datastore.entities.get", "datastore.entities.list"],
+  },
   "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": {
     permissions: IAM_MEMBER("artifactregistry.repositories"),
   },
@@ -376,6 +394,9 @@ const ROLE_BY_PERMISSION: ReadonlyArray<readonly [string, Role]> = [
     { id: "roles/artifactregistry.writer", title: "Artifact Registry Writer" },
   ],
   ["artifactregistry.", { id: "roles/artifactregistry.admin", title: "Artifact Registry Administrator" }],
+  // Creating and deleting databases is in no narrower predefined role
+  // (https://cloud.google.com/iam/docs/roles-permissions/firestore).
+  ["datastore.", { id: "roles/datastore.admin", title: "Cloud Datastore Admin" }],
 ];
 
 export function roleFor(permission: string): Role | undefined {

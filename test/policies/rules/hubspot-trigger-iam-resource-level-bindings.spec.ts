@@ -41,4 +41,59 @@ describe("hubspot-trigger-iam-resource-level-bindings", () => {
       "n/a",
     );
   });
+
+  describe("Firestore roles", () => {
+    const grant = (condition?: { title: string; expression: string }, project = "p") =>
+      analyzeResource(resourceLevelBindings, "gcp:projects/iAMMember:IAMMember", {
+        project,
+        role: "roles/datastore.user",
+        member: MEMBERS.listener,
+        ...(condition && { condition }),
+      });
+
+    it("accepts datastore.user narrowed to one named database, the stack's own binding", () => {
+      assert.deepEqual(
+        grant({ title: "only-db", expression: 'resource.name == "projects/p/databases/status-db"' }),
+        [],
+      );
+    });
+
+    it("reports datastore.user with no condition: every database of the project", () => {
+      assert.deepEqual(grant(), [
+        'Grants roles/datastore.user on every Firestore database of the project; narrow it to one database with the IAM condition resource.name == "projects/P/databases/D".',
+      ]);
+    });
+
+    it("reports a condition that names no one database, the (default) database, or another project", () => {
+      assert.match(
+        grant({ title: "t", expression: 'resource.name.startsWith("projects/p/databases/")' })[0],
+        /names no one database/,
+      );
+      assert.match(
+        grant({ title: "t", expression: 'resource.name == "projects/p/databases/(default)"' })[0],
+        /\(default\) Firestore database/,
+      );
+      assert.match(
+        grant({ title: "t", expression: 'resource.name == "projects/other/databases/status-db"' })[0],
+        /matches nothing there/,
+      );
+    });
+
+    it("reports the same unconditioned role in an authoritative policy, and accepts it conditioned there", () => {
+      const policy = (condition?: object) =>
+        planned("gcp:projects/iAMPolicy:IAMPolicy", "policy", {
+          project: "p",
+          policyData: JSON.stringify({
+            bindings: [{ role: "roles/datastore.user", members: [MEMBERS.trigger], ...(condition && { condition }) }],
+          }),
+        });
+      assert.equal(messages(resourceLevelBindings, [policy()]).length, 1);
+      assert.deepEqual(
+        messages(resourceLevelBindings, [
+          policy({ title: "t", expression: 'resource.name == "projects/p/databases/status-db"' }),
+        ]),
+        [],
+      );
+    });
+  });
 });
