@@ -10,6 +10,7 @@ import { DeadLetterQueue } from "./dead-letter";
 import { DEFAULTS, resolveArgs } from "./defaults";
 import { EventBus } from "./event-bus";
 import { HubSpotEgress } from "./hubspot-egress";
+import { TriggerMonitoring } from "./monitoring";
 import { TriggerIdentity } from "./identity";
 import { deterministicRunUrl, resourceNames, SUFFIX_BYTES } from "./naming";
 import { PrivateServiceConnect } from "./private-service-connect";
@@ -97,6 +98,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly registration?: HubSpotRegistration;
   /** Undefined when `enableApis` is false. */
   readonly apis?: ProjectApis;
+  /** Alert policies, log-based metrics and the dashboard; undefined when `alerts.enabled` is false. */
+  readonly monitoring?: TriggerMonitoring;
 
   constructor(name: string, given: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:index:HubSpotTrigger", name, {}, opts);
@@ -111,6 +114,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           project,
           privateServiceConnect: args.privateServiceConnect.enabled || args.egress !== undefined,
           buildsImage: args.imageBuild !== undefined,
+          alerts: args.alerts.enabled,
         },
         child,
       );
@@ -422,6 +426,29 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           ...(hsmeta !== undefined && { hsmeta }),
           ...(manualSteps !== undefined && { manualSteps }),
         }));
+    }
+
+    if (args.alerts.enabled) {
+      const { enabled: _enabled, notificationChannels, ...thresholds } = args.alerts;
+      this.monitoring = new TriggerMonitoring(
+        `${name}-monitoring`,
+        {
+          ...labelArgs,
+          project,
+          stackName: `${args.connectionName}/${args.environment}`,
+          listenerService: this.services.listener.name,
+          dispatcherService: this.services.dispatcher.name,
+          deadLetterProject: args.deadLetter.projectId ?? project,
+          deadLetterSubscription: this.deadLetter.subscription.name,
+          triggers: args.triggers.map((t) => ({
+            name: t.name,
+            subscription: this.eventBus.subscriptions[t.name].name,
+          })),
+          notificationChannels,
+          thresholds,
+        },
+        after(API.monitoring, API.logging),
+      );
     }
 
     this.registerOutputs({
