@@ -6,12 +6,17 @@ import { build, recorded, resolve, triggerArgs } from "./support";
 const ATTACHMENT = "projects/hubspot-psc-prod/regions/europe-west1/serviceAttachments/hubspot-api";
 const SERVICE = "gcp:cloudrunv2/service:Service";
 
+/** The Cloud Run service's Direct VPC egress as the mock recorded it (inputs are untyped there). */
+function vpcAccessOf(service: string): { egress?: string } | undefined {
+  return (recorded(SERVICE, service).inputs.template as { vpcAccess?: { egress?: string } } | undefined)?.vpcAccess;
+}
+
 describe("HubSpotTrigger outbound path: destination, egress and proxy password", () => {
   beforeEach(() => mocks.reset());
 
   it("without egress: no VPC access, no endpoint, no proxy secret", async () => {
     await build((opts) => new HubSpotTrigger("hs", triggerArgs(), opts));
-    assert.equal(recorded(SERVICE, "hs-services-dispatcher").inputs.template.vpcAccess, undefined);
+    assert.equal(vpcAccessOf("hs-services-dispatcher"), undefined);
     assert.equal(mocks.ofType("gcp:compute/address:Address").length, 0);
     assert.equal(mocks.ofType("gcp:compute/forwardingRule:ForwardingRule").length, 0);
   });
@@ -31,20 +36,18 @@ describe("HubSpotTrigger outbound path: destination, egress and proxy password",
     assert.equal(endpoint.target, ATTACHMENT);
     assert.equal(endpoint.loadBalancingScheme, "");
     assert.equal(endpoint.network, "corp-vpc");
-    const dispatcher = recorded(SERVICE, "hs-services-dispatcher").inputs;
-    assert.deepEqual(dispatcher.template.vpcAccess, {
+    assert.deepEqual(vpcAccessOf("hs-services-dispatcher"), {
       networkInterfaces: [{ network: "corp-vpc", subnetwork: "corp-egress" }],
       egress: "PRIVATE_RANGES_ONLY",
     });
-    assert.equal(recorded(SERVICE, "hs-services-listener").inputs.template.vpcAccess, undefined);
+    assert.equal(vpcAccessOf("hs-services-listener"), undefined);
     assert.ok(component.egress?.endpointAddress, "the endpoint's address is exposed to the dispatcher's env");
   });
 
   it("egress.allTraffic routes everything the dispatcher sends through the VPC", async () => {
     const args = triggerArgs({ egress: { subnetwork: "corp-egress", allTraffic: true } });
     await build((opts) => new HubSpotTrigger("hs", args, opts));
-    const dispatcher = recorded(SERVICE, "hs-services-dispatcher").inputs;
-    assert.equal(dispatcher.template.vpcAccess.egress, "ALL_TRAFFIC");
+    assert.equal(vpcAccessOf("hs-services-dispatcher")?.egress, "ALL_TRAFFIC");
     assert.equal(mocks.ofType("gcp:compute/forwardingRule:ForwardingRule").length, 0, "no attachment, no endpoint");
   });
 
