@@ -114,12 +114,15 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
   readonly signatureRejections: gcp.logging.Metric;
   readonly executions: gcp.logging.Metric;
   readonly dashboard: gcp.monitoring.Dashboard;
+  /** The dashboard in the Cloud console; every policy's notification links to it. */
+  readonly dashboardUrl: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:monitoring:TriggerMonitoring", name, {}, opts);
     const child = { parent: this };
     const t = args.thresholds;
     const userLabels = resourceLabels(args, "monitoring");
+    const dashboardName = `HubSpot trigger ${args.stackName}`;
     const context: pulumi.Output<RunbookContext> = pulumi
       .all([
         args.project,
@@ -191,6 +194,43 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
       child,
     );
 
+    this.dashboard = new gcp.monitoring.Dashboard(
+      `${name}-dashboard`,
+      {
+        project: args.project,
+        dashboardJson: pulumi
+          .all([
+            context,
+            this.signatureRejections.name,
+            this.executions.name,
+            pulumi.all(args.triggers.map((trigger) => pulumi.output(trigger.subscription))),
+          ])
+          .apply(([c, signatureRejections, executions, subscriptions]) =>
+            dashboardJson({
+              displayName: dashboardName,
+              listenerService: c.listenerService,
+              dispatcherService: c.dispatcherService,
+              deadLetterSubscription: c.deadLetterSubscription,
+              triggers: args.triggers.map((trigger, index) => ({
+                name: trigger.name,
+                subscription: subscriptions[index],
+              })),
+              logMetrics: { signatureRejections, executions },
+              thresholds: t,
+            }),
+          ),
+      },
+      { parent: this, dependsOn: [this.signatureRejections, this.executions] },
+    );
+
+    // The console's address of a dashboard is its id's last segment (the resource id is projects/N/dashboards/ID).
+    this.dashboardUrl = pulumi
+      .all([this.dashboard.id, args.project])
+      .apply(
+        ([id, project]) =>
+          `https://console.cloud.google.com/monitoring/dashboards/builder/${id.slice(id.lastIndexOf("/") + 1)}?project=${project}`,
+      );
+
     const policy = (
       key: string,
       title: string,
@@ -211,6 +251,7 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
           notificationChannels: [...args.notificationChannels],
           userLabels,
           documentation: {
+            links: [{ displayName: `Dashboard: ${dashboardName}`, url: this.dashboardUrl }],
             mimeType: "text/markdown",
             subject: text.apply((x) => x.subject),
             content: text.apply((x) => x.content),
@@ -294,35 +335,6 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
       [this.executions],
     );
 
-    this.dashboard = new gcp.monitoring.Dashboard(
-      `${name}-dashboard`,
-      {
-        project: args.project,
-        dashboardJson: pulumi
-          .all([
-            context,
-            this.signatureRejections.name,
-            this.executions.name,
-            pulumi.all(args.triggers.map((trigger) => pulumi.output(trigger.subscription))),
-          ])
-          .apply(([c, signatureRejections, executions, subscriptions]) =>
-            dashboardJson({
-              displayName: `HubSpot trigger ${args.stackName}`,
-              listenerService: c.listenerService,
-              dispatcherService: c.dispatcherService,
-              deadLetterSubscription: c.deadLetterSubscription,
-              triggers: args.triggers.map((trigger, index) => ({
-                name: trigger.name,
-                subscription: subscriptions[index],
-              })),
-              logMetrics: { signatureRejections, executions },
-              thresholds: t,
-            }),
-          ),
-      },
-      { parent: this, dependsOn: [this.signatureRejections, this.executions] },
-    );
-
-    this.registerOutputs({ dashboard: this.dashboard.id });
+    this.registerOutputs({ dashboard: this.dashboard.id, dashboardUrl: this.dashboardUrl });
   }
 }

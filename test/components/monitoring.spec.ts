@@ -15,7 +15,7 @@ import {
 import { RUNBOOK } from "../../components/monitoring-runbook";
 import { ALERTS_DEFAULTS } from "../../contract/stack-config";
 import { mocks } from "../support/setup";
-import { build, PROJECT, triggerArgs } from "./support";
+import { build, PROJECT, resolve, triggerArgs } from "./support";
 
 const POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
 const LOG_METRIC = "gcp:logging/metric:Metric";
@@ -42,7 +42,7 @@ interface PolicyInputs {
   severity: string;
   notificationChannels: string[];
   userLabels: Record<string, string>;
-  documentation: { mimeType: string; subject: string; content: string };
+  documentation: { mimeType: string; subject: string; content: string; links: { displayName: string; url: string }[] };
   conditions: { displayName: string; conditionThreshold: Threshold }[];
 }
 interface ChartJson {
@@ -78,8 +78,8 @@ const SECTIONS = new Set([...OPERATIONS.matchAll(/^#{2,3} (.+)$/gm)].map((m) => 
 describe("HubSpotTrigger alerts (components/monitoring.ts)", () => {
   beforeEach(() => mocks.reset());
 
-  async function withAlerts(alerts: AlertsArgs | undefined) {
-    await build((opts) => new HubSpotTrigger("hs", triggerArgs({ alerts }), opts));
+  async function withAlerts(alerts: AlertsArgs | undefined): Promise<HubSpotTrigger> {
+    return (await build((opts) => new HubSpotTrigger("hs", triggerArgs({ alerts }), opts))).component;
   }
 
   it("declares one policy per signal and one message-age policy per trigger, all on the configured channels", async () => {
@@ -111,7 +111,14 @@ describe("HubSpotTrigger alerts (components/monitoring.ts)", () => {
   });
 
   it("documents every policy: what it means, three first checks, and a runbook section that exists", async () => {
-    await withAlerts({ notificationChannels: CHANNELS });
+    const trigger = await withAlerts({ notificationChannels: CHANNELS });
+    assert.ok(trigger.monitoring);
+    const dashboardId = (await resolve(trigger.monitoring.dashboard.id)).split("/").pop();
+    assert.ok(dashboardId, "the mock gave the dashboard an id");
+    assert.equal(
+      await resolve(trigger.monitoring.dashboardUrl),
+      policy("hs-monitoring-dead-letter").documentation.links[0].url,
+    );
     const sections = new Set<string>(Object.values(RUNBOOK));
     for (const section of sections) assert.ok(SECTIONS.has(section), `docs/operations.md has a section #${section}`);
     for (const [name, inputs] of policies()) {
@@ -123,6 +130,18 @@ describe("HubSpotTrigger alerts (components/monitoring.ts)", () => {
         [...checks.matchAll(/^(\d)\. /gm)].map((m) => m[1]),
         ["1", "2", "3"],
         `${name} lists three checks`,
+      );
+      assert.deepEqual(
+        inputs.documentation.links.map((link) => link.displayName),
+        ["Dashboard: HubSpot trigger hubspot/test"],
+        name,
+      );
+      assert.match(
+        inputs.documentation.links[0].url,
+        new RegExp(
+          `^https://console\\.cloud\\.google\\.com/monitoring/dashboards/builder/${dashboardId}\\?project=${PROJECT}$`,
+        ),
+        name,
       );
       const linked = /docs\/operations\.md#([a-z0-9-]+)/.exec(content)?.[1];
       assert.ok(linked !== undefined && sections.has(linked), `${name} points at a runbook section: ${linked}`);
