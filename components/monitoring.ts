@@ -257,7 +257,8 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
             content: text.apply((x) => x.content),
           },
         },
-        // A policy on a log-based metric is refused until the metric exists.
+        // A policy on a log-based metric is refused until the metric exists, and for up to 10 minutes after
+        // (https://github.com/hashicorp/terraform-provider-google/issues/11102): docs/alerts.md says to rerun `pulumi up`.
         { parent: this, dependsOn: after },
       );
     };
