@@ -17,6 +17,8 @@ export const API = {
   compute: "compute.googleapis.com",
   artifactregistry: "artifactregistry.googleapis.com",
   firestore: "firestore.googleapis.com",
+  monitoring: "monitoring.googleapis.com",
+  logging: "logging.googleapis.com",
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -50,6 +52,9 @@ export const API_BY_RESOURCE_TYPE: Readonly<Record<string, ApiName>> = {
   "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": API.artifactregistry,
   "gcp:firestore/database:Database": API.firestore,
   "gcp:firestore/field:Field": API.firestore,
+  "gcp:monitoring/alertPolicy:AlertPolicy": API.monitoring,
+  "gcp:monitoring/dashboard:Dashboard": API.monitoring,
+  "gcp:logging/metric:Metric": API.logging,
 };
 
 export interface ApiNeeds {
@@ -57,6 +62,8 @@ export interface ApiNeeds {
   readonly privateServiceConnect: boolean;
   /** The stack builds the runtime image into an Artifact Registry repository it creates. */
   readonly buildsImage: boolean;
+  /** Alerts are on: alert policies and a dashboard (Monitoring) on log-based metrics (Logging). */
+  readonly alerts: boolean;
 }
 
 /**
@@ -78,6 +85,10 @@ export function requiredApis(needs: ApiNeeds): ApiName[] {
   ]);
   if (needs.privateServiceConnect) apis.add(API.compute);
   if (needs.buildsImage) apis.add(API.artifactregistry);
+  if (needs.alerts) {
+    apis.add(API.monitoring);
+    apis.add(API.logging);
+  }
   return [...apis].sort();
 }
 

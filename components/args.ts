@@ -184,6 +184,26 @@ export interface IntegrationArgs {
   readonly concurrentExecutions?: number;
 }
 
+/** Cloud Monitoring alert policies and a dashboard (docs/alerts.md). Percentages are of requests or executions. */
+export interface AlertsArgs {
+  /** Default true. */
+  readonly enabled?: boolean;
+  /** Existing channels `projects/P/notificationChannels/N` every policy notifies. Default []. */
+  readonly notificationChannels?: readonly string[];
+  /** Alert when the dead-letter retention subscription holds more messages than this. Default 0. */
+  readonly deadLetterBacklog?: number;
+  /** Alert when a trigger's push subscription holds a message older than this, seconds. Default 900. */
+  readonly messageAgeSeconds?: number;
+  /** Default 5. */
+  readonly listener5xxPercent?: number;
+  /** Default 10. */
+  readonly signatureRejectionPercent?: number;
+  /** Default 10. */
+  readonly executionFailurePercent?: number;
+  /** The sliding window of the three ratios, seconds. Default 300. */
+  readonly windowSeconds?: number;
+}
+
 /** How the webhook URL gets into HubSpot. Without it nothing is registered there. */
 export interface RegistrationArgs {
   /** api: through HubSpot's API (public apps); project: an hsmeta file for `hs project upload`; manual: steps. */
@@ -254,6 +274,7 @@ export interface HubSpotTriggerArgs {
   /** Enable the Google APIs the stack uses in `project`. Default true; false where a platform team owns them. */
   readonly enableApis?: boolean;
   readonly registration?: RegistrationArgs;
+  readonly alerts?: AlertsArgs;
   /** Longest integration execution the dispatcher waits for, seconds. Default 120: sets the push ack deadline. */
   readonly executionTimeoutSeconds?: number;
   /** Concurrent executions per dispatcher instance. Default: sized with the instance count to the project quota. */

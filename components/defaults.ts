@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { EventType } from "../contract/events";
 import {
+  ALERTS_DEFAULTS,
   DEAD_LETTER_DEFAULTS,
   DEFAULT_CONNECTION_NAME,
   DESTINATION_DEFAULTS,
@@ -19,6 +20,7 @@ import {
 } from "../contract/stack-config";
 import type { ProxyAuthScheme, ProxySslType } from "../contract/hubspot-transport";
 import type {
+  AlertsArgs,
   DeadLetterArgs,
   EnrichmentConfig,
   HubSpotTriggerArgs,
@@ -77,6 +79,7 @@ export const DEFAULTS = {
   proxy: PROXY_DEFAULTS,
   executionTimeoutSeconds: 120,
   existingSecretVersion: "latest",
+  alerts: ALERTS_DEFAULTS,
   registration: {
     maxConcurrentRequests: REGISTRATION_DEFAULTS.maxConcurrentRequests,
     retainOnDelete: REGISTRATION_DEFAULTS.retainOnDelete,
@@ -159,6 +162,9 @@ export interface ResolvedArgs {
   readonly registration?: Required<Omit<RegistrationArgs, "appId" | "credential">> &
     Pick<RegistrationArgs, "appId" | "credential">;
   readonly executionTimeoutSeconds: number;
+  readonly alerts: Required<Omit<AlertsArgs, "notificationChannels">> & {
+    readonly notificationChannels: readonly string[];
+  };
   readonly maxConcurrentExecutions?: number;
   readonly secretReplicaLocations?: readonly string[];
 }
@@ -292,6 +298,7 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
       mode: args.registration.mode,
     },
     executionTimeoutSeconds: args.executionTimeoutSeconds ?? DEFAULTS.executionTimeoutSeconds,
+    alerts: { ...DEFAULTS.alerts, ...given(args.alerts) },
   };
 }
 

@@ -11,6 +11,7 @@ import { DEFAULTS, resolveArgs } from "./defaults";
 import { proxySettings, registrationTransport } from "./hubspot-transport";
 import { EventBus } from "./event-bus";
 import { HubSpotEgress } from "./hubspot-egress";
+import { TriggerMonitoring } from "./monitoring";
 import { TriggerIdentity } from "./identity";
 import { deterministicRunUrl, resourceNames, SUFFIX_BYTES } from "./naming";
 import { PrivateServiceConnect } from "./private-service-connect";
@@ -109,6 +110,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly registration?: HubSpotRegistration;
   /** Undefined when `enableApis` is false. */
   readonly apis?: ProjectApis;
+  /** Alert policies, log-based metrics and the dashboard; undefined when `alerts.enabled` is false. */
+  readonly monitoring?: TriggerMonitoring;
 
   constructor(name: string, given: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:index:HubSpotTrigger", name, {}, opts);
@@ -123,6 +126,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           project,
           privateServiceConnect: args.privateServiceConnect.enabled || args.egress !== undefined,
           buildsImage: args.imageBuild !== undefined,
+          alerts: args.alerts.enabled,
         },
         child,
       );
@@ -502,6 +506,29 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           ...(manualSteps !== undefined && { manualSteps }),
           ...(app !== undefined && { appId: String(app) }),
         }));
+    }
+
+    if (args.alerts.enabled) {
+      const { enabled: _enabled, notificationChannels, ...thresholds } = args.alerts;
+      this.monitoring = new TriggerMonitoring(
+        `${name}-monitoring`,
+        {
+          ...labelArgs,
+          project,
+          stackName: `${args.connectionName}/${args.environment}`,
+          listenerService: this.services.listener.name,
+          dispatcherService: this.services.dispatcher.name,
+          deadLetterProject: args.deadLetter.projectId ?? project,
+          deadLetterSubscription: this.deadLetter.subscription.name,
+          triggers: args.triggers.map((t) => ({
+            name: t.name,
+            subscription: this.eventBus.subscriptions[t.name].name,
+          })),
+          notificationChannels,
+          thresholds,
+        },
+        after(API.monitoring, API.logging),
+      );
     }
 
     this.registerOutputs({

@@ -2,6 +2,7 @@
 export { HubSpotTrigger, PUSH_PATH, WEBHOOK_PATH } from "./hubspot-trigger";
 export type { SecretOutput, TriggerOutput } from "./hubspot-trigger";
 export type {
+  AlertsArgs,
   DeadLetterArgs,
   EnrichmentArgs,
   ExistingSecretArgs,
@@ -30,6 +31,8 @@ export type { EventBusArgs, EventBusTrigger } from "./event-bus";
 export { RuntimeServices } from "./runtime-services";
 export type { RuntimeServiceArgs, RuntimeServicesArgs } from "./runtime-services";
 export { PrivateServiceConnect } from "./private-service-connect";
+export { TriggerMonitoring } from "./monitoring";
+export type { AlertThresholds, MonitoringArgs } from "./monitoring";
 export type { PrivateServiceConnectArgs } from "./private-service-connect";
 export { StatusStore } from "./status/store";
 export type { StatusStoreArgs } from "./status/store";

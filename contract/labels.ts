@@ -14,6 +14,7 @@ export const COMPONENT_LABELS = [
   "psc",
   "image",
   "egress",
+  "monitoring",
 ] as const;
 
 export type ComponentLabel = (typeof COMPONENT_LABELS)[number];

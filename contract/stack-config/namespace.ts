@@ -12,6 +12,7 @@ import {
   type FieldDoc,
 } from "./fields";
 import { serviceAccountsSchema } from "./identity";
+import { alertsSchema } from "./alerts";
 import { privateServiceConnectSchema } from "./network";
 import { destinationSchema, egressSchema, proxySchema } from "./outbound";
 import { IMAGE, INTEGRATION_NAME, LABEL_VALUE, MEMBER, REGION } from "./rules";
@@ -214,6 +215,10 @@ const shape = {
   registration: registrationSchema.meta({
     description:
       "Object {mode (api|project|manual, default manual), appId, maxConcurrentRequests (>=5, default 10), retainOnDelete (false), apiVersion (v3|2026-03), credentialKind (developerApiKey|oauthToken)}: how the webhook URL reaches HubSpot.",
+  }),
+  alerts: alertsSchema.meta({
+    description:
+      "Object {enabled (true), notificationChannels, deadLetterBacklog (0), messageAgeSeconds (900), listener5xxPercent (5), signatureRejectionPercent (10), executionFailurePercent (10), windowSeconds (300)}: Cloud Monitoring alert policies and a dashboard (docs/alerts.md).",
   }),
 };
 

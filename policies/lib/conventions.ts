@@ -16,6 +16,7 @@ export const TYPES = {
   forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
   address: "gcp:compute/address:Address",
   artifactRepository: "gcp:artifactregistry/repository:Repository",
+  alertPolicy: "gcp:monitoring/alertPolicy:AlertPolicy",
   webhookSettings: "pulumi-nodejs:dynamic/hubspot:WebhookSettings",
   webhookSubscription: "pulumi-nodejs:dynamic/hubspot:WebhookSubscription",
 } as const;
@@ -33,6 +34,9 @@ export const LABELLED_TYPES: readonly string[] = [
   TYPES.address,
   TYPES.artifactRepository,
 ];
+
+/** Types whose labels argument is `userLabels` (Cloud Monitoring's name for them), not `labels`. */
+export const USER_LABELLED_TYPES: readonly string[] = [TYPES.alertPolicy];
 
 /** Members that make a binding public. */
 export const PUBLIC_MEMBERS = ["allUsers", "allAuthenticatedUsers"] as const;

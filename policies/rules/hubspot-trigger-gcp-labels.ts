@@ -1,12 +1,12 @@
 import { APP_LABEL, COMPONENT_LABELS } from "../vendor/contract";
-import { configKey, LABELLED_TYPES } from "../lib/conventions";
+import { configKey, LABELLED_TYPES, USER_LABELLED_TYPES } from "../lib/conventions";
 import { type ResourceRule, validateResourceOfTypes } from "../lib/rule";
 import { readStringMap } from "../lib/values";
 
 /**
  * Severity: low. Protects against resources nobody can attribute: billing exports, cost reports, inventory queries
  * and the other rules of this pack find the trigger's resources by `app`, `env` and `component` labels. Labels set
- * by the provider's `defaultLabels` count.
+ * by the provider's `defaultLabels` count; alert policies carry theirs as `userLabels`.
  * https://cloud.google.com/resource-manager/docs/creating-managing-labels
  */
 export const labels: ResourceRule = {
@@ -18,8 +18,8 @@ export const labels: ResourceRule = {
     "Build labels with the components' `resourceLabels()` (app=hubspot-trigger, env=<environment>, " +
     `component=${COMPONENT_LABELS.join("|")}) and merge user labels from \`hubspot-trigger:labels\`.`,
   url: "https://cloud.google.com/resource-manager/docs/creating-managing-labels",
-  validateResource: validateResourceOfTypes(LABELLED_TYPES, (props, args, report) => {
-    const own = readStringMap(props, "labels");
+  validateResource: validateResourceOfTypes([...LABELLED_TYPES, ...USER_LABELLED_TYPES], (props, args, report) => {
+    const own = readStringMap(props, USER_LABELLED_TYPES.includes(args.type) ? "userLabels" : "labels");
     const defaults = readStringMap(args.provider?.props, "defaultLabels");
     if (own.partlyUnknown || defaults.partlyUnknown) return;
     const merged = { ...defaults.entries, ...own.entries };

@@ -16,6 +16,8 @@ import { noBasicRoles } from "./hubspot-trigger-iam-no-basic-roles";
 import { noPublicMembers } from "./hubspot-trigger-iam-no-public-members";
 import { resourceLevelBindings } from "./hubspot-trigger-iam-resource-level-bindings";
 import { runtimeAccountsDedicated } from "./hubspot-trigger-iam-runtime-accounts-dedicated";
+import { alertChannels } from "./hubspot-trigger-monitoring-alert-channels";
+import { backlogAlerts } from "./hubspot-trigger-monitoring-backlog-alerts";
 import { pscAcceptManual } from "./hubspot-trigger-psc-accept-manual";
 import { pscConsumerAcceptList } from "./hubspot-trigger-psc-consumer-accept-list";
 import { deadLetterIam } from "./hubspot-trigger-pubsub-dead-letter-iam";
@@ -58,4 +60,7 @@ export const rules: Rule[] = [
   // 8. HubSpot registration
   targetUrl,
   maxConcurrentRequests,
+  // 9. Monitoring
+  alertChannels,
+  backlogAlerts,
 ];

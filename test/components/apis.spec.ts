@@ -38,10 +38,10 @@ describe("API enablement", () => {
       API.run,
       API.secretmanager,
     ].sort();
-    assert.deepEqual(requiredApis({ privateServiceConnect: false, buildsImage: false }), base);
+    assert.deepEqual(requiredApis({ privateServiceConnect: false, buildsImage: false, alerts: false }), base);
     assert.deepEqual(
-      requiredApis({ privateServiceConnect: true, buildsImage: true }),
-      [...base, API.compute, API.artifactregistry].sort(),
+      requiredApis({ privateServiceConnect: true, buildsImage: true, alerts: true }),
+      [...base, API.compute, API.artifactregistry, API.monitoring, API.logging].sort(),
     );
   });
 
@@ -60,7 +60,7 @@ describe("API enablement", () => {
       const services = mocks.ofType(SERVICE_TYPE);
       assert.deepEqual(
         services.map((s) => s.inputs.service).sort(),
-        requiredApis({ privateServiceConnect: psc, buildsImage: false }),
+        requiredApis({ privateServiceConnect: psc, buildsImage: false, alerts: true }),
       );
       for (const service of services) {
         assert.equal(service.inputs.project, PROJECT);

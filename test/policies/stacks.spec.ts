@@ -59,20 +59,33 @@ describe("policies on the repository's stacks (offline plan)", function () {
     assert.deepEqual(brief(prod), []);
   });
 
+  // Sorted: alert policies register as their inputs resolve, in no fixed order.
   it("dev has no mandatory violation, and says what prod would refuse", () => {
-    assert.deepEqual(brief(dev), [
+    assert.deepEqual(brief(dev).sort(), [
       "advisory hubspot-trigger-cloudrun-deletion-protection hubspot-services-dispatcher",
       "advisory hubspot-trigger-cloudrun-deletion-protection hubspot-services-listener",
+      "advisory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-age-contact-lifecycle",
+      "advisory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-age-crm-deletions",
+      "advisory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-age-deal-pipeline",
+      "advisory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-dead-letter",
+      "advisory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-execution-failures",
+      "advisory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-listener-5xx",
+      "advisory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-signature-rejections",
       "advisory hubspot-trigger-psc-consumer-accept-list hubspot-psc-attachment",
     ]);
   });
 
   it("the bad-policy fixture has exactly the violations its header lists, all mandatory", () => {
-    assert.deepEqual(brief(bad), [
+    assert.deepEqual(brief(bad).sort(), [
       "mandatory hubspot-trigger-cloudrun-deletion-protection hubspot-services-dispatcher",
       "mandatory hubspot-trigger-cloudrun-deletion-protection hubspot-services-listener",
       "mandatory hubspot-trigger-cloudrun-min-instances hubspot-services-dispatcher",
       "mandatory hubspot-trigger-cloudrun-min-instances hubspot-services-listener",
+      "mandatory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-age-deal-pipeline",
+      "mandatory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-dead-letter",
+      "mandatory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-execution-failures",
+      "mandatory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-listener-5xx",
+      "mandatory hubspot-trigger-monitoring-alert-channels hubspot-monitoring-signature-rejections",
     ]);
   });
 

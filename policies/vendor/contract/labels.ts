@@ -16,6 +16,7 @@ export const COMPONENT_LABELS = [
   "psc",
   "image",
   "egress",
+  "monitoring",
 ] as const;
 
 export type ComponentLabel = (typeof COMPONENT_LABELS)[number];

@@ -4,7 +4,7 @@
  * Sources (read 2026-12-02):
  * - every permission name: Google's IAM permissions reference, https://cloud.google.com/iam/docs/permissions-reference,
  *   and the per-service role pages https://cloud.google.com/iam/docs/roles-permissions/<service> (pubsub, iam, run,
- *   secretmanager, compute, artifactregistry, resourcemanager, serviceusage);
+ *   secretmanager, compute, artifactregistry, resourcemanager, serviceusage, monitoring, logging);
  * - subscriptions: "pubsub.subscriptions.create on the project, pubsub.topics.attachSubscription on the topic"
  *   (https://cloud.google.com/pubsub/docs/create-push-subscription#required_roles), and the push identity is an actAs
  *   of its service account (https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions);
@@ -262,6 +262,10 @@ export const PERMISSIONS_BY_RESOURCE_TYPE: Readonly<Record<string, PermissionRul
   "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": {
     permissions: IAM_MEMBER("artifactregistry.repositories"),
   },
+  // Alerts (components/monitoring.ts): policies and the dashboard in Cloud Monitoring, log-based metrics in Logging.
+  "gcp:monitoring/alertPolicy:AlertPolicy": { permissions: CRUD("monitoring.alertPolicies") },
+  "gcp:monitoring/dashboard:Dashboard": { permissions: CRUD("monitoring.dashboards") },
+  "gcp:logging/metric:Metric": { permissions: CRUD("logging.logMetrics") },
   "docker-build:index:Image": {
     // The build pushes to (and pulls its cache from) the tags' repositories, which may be in another project.
     permissions: [],
@@ -397,6 +401,12 @@ const ROLE_BY_PERMISSION: ReadonlyArray<readonly [string, Role]> = [
   // Creating and deleting databases is in no narrower predefined role
   // (https://cloud.google.com/iam/docs/roles-permissions/firestore).
   ["datastore.", { id: "roles/datastore.admin", title: "Cloud Datastore Admin" }],
+  ["monitoring.alertPolicies.", { id: "roles/monitoring.alertPolicyEditor", title: "Monitoring AlertPolicy Editor" }],
+  [
+    "monitoring.dashboards.",
+    { id: "roles/monitoring.dashboardEditor", title: "Monitoring Dashboard Configuration Editor" },
+  ],
+  ["logging.logMetrics.", { id: "roles/logging.configWriter", title: "Logs Configuration Writer" }],
 ];
 
 export function roleFor(permission: string): Role | undefined {

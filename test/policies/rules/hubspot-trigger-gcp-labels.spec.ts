@@ -16,8 +16,18 @@ describe("hubspot-trigger-gcp-labels", () => {
     assert.deepEqual(messages(labels, [topic]), [
       'Label app is "crm"; expected "hubspot-trigger".',
       "Label env is missing: set hubspot-trigger:environment (default: the stack name).",
-      'Label component is "queue"; expected one of listener, dispatcher, events, dead-letter, secrets, psc, image, egress.',
+      'Label component is "queue"; expected one of listener, dispatcher, events, dead-letter, secrets, psc, image, egress, monitoring.',
     ]);
+  });
+
+  it("reads an alert policy's labels from userLabels, Cloud Monitoring's name for them", () => {
+    const labelled = one("ageAlert");
+    const inLabelsOnly = one("ageAlert", (inputs) => {
+      (inputs as { labels?: unknown }).labels = inputs.userLabels;
+      delete (inputs as { userLabels?: unknown }).userLabels;
+    });
+    assert.deepEqual(messages(labels, [labelled]), []);
+    assert.equal(messages(labels, [inLabelsOnly]).length, 3);
   });
 
   it("reports a secret without labels", () => {

@@ -262,7 +262,40 @@ export function stackInputs() {
       name: "sub-deal-dealstage",
       inputs: { appId: "1234567", eventType: "deal.propertyChange", propertyName: "dealstage", active: true },
     },
+    ageAlert: alertPolicy(
+      "monitoring-age-deal-sync",
+      "hubspot/prod: trigger deal-sync falling behind",
+      'metric.type="pubsub.googleapis.com/subscription/oldest_unacked_message_age" AND resource.type="pubsub_subscription" AND resource.label.subscription_id="hubspot-prod-trigger-deal-sync"',
+    ),
+    deadLetterAlert: alertPolicy(
+      "monitoring-dead-letter",
+      "hubspot/prod: dead-letter backlog",
+      'metric.type="pubsub.googleapis.com/subscription/num_undelivered_messages" AND resource.type="pubsub_subscription" AND resource.label.subscription_id="hubspot-prod-dead-letter-retention"',
+    ),
   } satisfies Record<string, ResourceInputs>;
+}
+
+export const NOTIFICATION_CHANNEL = `projects/${PROJECT}/notificationChannels/4807265123904519817`;
+
+function alertPolicy(name: string, displayName: string, filter: string) {
+  return {
+    type: "gcp:monitoring/alertPolicy:AlertPolicy",
+    name,
+    inputs: {
+      project: PROJECT,
+      displayName,
+      combiner: "OR",
+      enabled: true,
+      notificationChannels: [NOTIFICATION_CHANNEL],
+      userLabels: labels("monitoring"),
+      conditions: [
+        {
+          displayName,
+          conditionThreshold: { filter, comparison: "COMPARISON_GT", thresholdValue: 0, duration: "0s" },
+        },
+      ],
+    },
+  };
 }
 
 export type StackInputs = ReturnType<typeof stackInputs>;
