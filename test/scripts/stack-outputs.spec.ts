@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
+import { EVENT_TYPES } from "../../contract/events";
 import { readStackOutputs, StackOutputsError, stackOutputProblems } from "../../scripts/lib/stack-outputs";
 import { createPulumiCliStandIn, sampleStackOutputs, type PulumiCliStandIn } from "../../testing/pulumi-cli-stand-in";
 
@@ -50,7 +51,7 @@ describe("stack outputs (pulumi stack output --json)", () => {
       "webhookUrl: missing; must be the listener's webhook URL",
       'eventsTopic: "hubspot-dev-events" is not a full topic name projects/P/topics/T',
       "deadLetterSubscription: is a secret output (printed as [secret]); the tools read no secrets, export it in plain text",
-      `triggers.0.eventTypes.1: "ticket.creation" is not one of deal.creation, deal.propertyChange, deal.deletion, contact.creation, contact.propertyChange, contact.deletion`,
+      `triggers.0.eventTypes.1: "ticket.creation" is not one of ${EVENT_TYPES.join(", ")}`,
       'triggers.0.subscription: "s" is not a full subscription name projects/P/subscriptions/S',
     ]);
   });
