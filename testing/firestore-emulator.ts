@@ -9,47 +9,18 @@
  *
  * The emulator accepts any database id and needs no database to be created first; it does not run TTL policies.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { freePort } from "./pubsub-emulator";
+import { spawn, type ChildProcess } from "node:child_process";
+import { findSdkLauncher, freePort, stopProcessGroup, trackProcessGroup } from "./emulator-process";
 
-const DEFAULT_SDK_ROOT = "/usr/lib/google-cloud-sdk";
 const READY_TIMEOUT_MS = 40_000;
 
 /** The emulator launcher, or the reason there is none. */
 export function findFirestoreEmulator(): { binary: string } | { missing: string } {
-  const roots = [process.env.CLOUDSDK_ROOT_DIR, DEFAULT_SDK_ROOT].filter((root): root is string => Boolean(root));
-  const launcher = (root: string) => path.join(root, "platform/cloud-firestore-emulator/cloud_firestore_emulator");
-  if (!roots.some((root) => existsSync(launcher(root)))) {
-    const gcloud = spawnSync("gcloud", ["info", "--format=value(installation.sdk_root)"], {
-      encoding: "utf8",
-      timeout: 15_000,
-    });
-    if (gcloud.status === 0 && gcloud.stdout.trim()) roots.unshift(gcloud.stdout.trim());
-  }
-  const binary = roots.map(launcher).find(existsSync);
-  if (!binary) {
-    return {
-      missing: `no Firestore emulator under ${roots.join(", ")} (install google-cloud-cli-firestore-emulator)`,
-    };
-  }
-  if (spawnSync("java", ["-version"], { stdio: "ignore" }).status !== 0)
-    return { missing: "java is not on PATH (the Firestore emulator needs a JRE)" };
-  return { binary };
-}
-
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of running) killGroup(child, "SIGKILL");
-});
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
+  return findSdkLauncher(
+    "platform/cloud-firestore-emulator/cloud_firestore_emulator",
+    "Firestore emulator",
+    "google-cloud-cli-firestore-emulator",
+  );
 }
 
 export class FirestoreEmulator {
@@ -66,7 +37,7 @@ export class FirestoreEmulator {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    running.add(child);
+    trackProcessGroup(child);
     const emulator = new FirestoreEmulator(child, port);
     const keep = (chunk: Buffer) => {
       emulator.output = (emulator.output + chunk.toString()).slice(-4000);
@@ -93,15 +64,7 @@ export class FirestoreEmulator {
 
   async stop(): Promise<void> {
     const child = this.child;
-    const exited = new Promise<void>((resolve) =>
-      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve()),
-    );
-    killGroup(child, "SIGTERM");
-    const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
-    await exited;
-    clearTimeout(timer);
-    killGroup(child, "SIGKILL"); // the Java child may outlive the launcher
-    running.delete(child);
+    await stopProcessGroup(child);
   }
 
   private async waitUntilAnswering(): Promise<void> {

@@ -7,59 +7,23 @@
  *   const emulator = await startEmulatorOrSkip(this);   // in a mocha before(); skips with a printed reason
  *   process.env... untouched: pass `emulator.host` to createPubSub({ emulatorHost }).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import path from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
 import type { PubSub } from "@google-cloud/pubsub";
 import { createPubSub } from "../runtime/shared/pubsub";
+import { findSdkLauncher, freePort, stopProcessGroup, trackProcessGroup } from "./emulator-process";
 
-const DEFAULT_SDK_ROOT = "/usr/lib/google-cloud-sdk";
 const READY_TIMEOUT_MS = 40_000;
 
 /** The emulator launcher, or the reason there is none. */
 export function findEmulator(): { binary: string } | { missing: string } {
-  const roots = [process.env.CLOUDSDK_ROOT_DIR, DEFAULT_SDK_ROOT].filter((root): root is string => Boolean(root));
-  const launcher = (root: string) => path.join(root, "platform/pubsub-emulator/bin/cloud-pubsub-emulator");
-  if (!roots.some((root) => existsSync(launcher(root)))) {
-    // Ask gcloud only when the usual places miss: it takes seconds to answer.
-    const gcloud = spawnSync("gcloud", ["info", "--format=value(installation.sdk_root)"], {
-      encoding: "utf8",
-      timeout: 15_000,
-    });
-    if (gcloud.status === 0 && gcloud.stdout.trim()) roots.unshift(gcloud.stdout.trim());
-  }
-  const binary = roots.map(launcher).find(existsSync);
-  if (!binary)
-    return { missing: `no Pub/Sub emulator under ${roots.join(", ")} (install google-cloud-cli-pubsub-emulator)` };
-  if (spawnSync("java", ["-version"], { stdio: "ignore" }).status !== 0)
-    return { missing: "java is not on PATH (the Pub/Sub emulator needs a JRE)" };
-  return { binary };
+  return findSdkLauncher(
+    "platform/pubsub-emulator/bin/cloud-pubsub-emulator",
+    "Pub/Sub emulator",
+    "google-cloud-cli-pubsub-emulator",
+  );
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of running) killGroup(child, "SIGKILL");
-});
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
+export { freePort };
 
 export class PubSubEmulator {
   private child: ChildProcess | undefined;
@@ -89,15 +53,7 @@ export class PubSubEmulator {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
-    const exited = new Promise<void>((resolve) =>
-      child.exitCode !== null ? resolve() : child.once("exit", () => resolve()),
-    );
-    killGroup(child, "SIGTERM");
-    const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
-    await exited;
-    clearTimeout(timer);
-    killGroup(child, "SIGKILL"); // the Java child may outlive the launcher
-    running.delete(child);
+    await stopProcessGroup(child);
     await this.waitUntil(async () => !(await this.answers()), 10_000, "emulator did not stop");
   }
 
@@ -119,7 +75,7 @@ export class PubSubEmulator {
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     this.child = child;
-    running.add(child);
+    trackProcessGroup(child);
     await this.waitUntil(() => this.answers(), READY_TIMEOUT_MS, "emulator did not become ready");
   }
 

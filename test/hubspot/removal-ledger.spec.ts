@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import Module from "node:module";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { loadSerializedProvider } from "../support/serialized-provider";
 import { manualSteps } from "../../components/hubspot/manual-steps";
 import { ledgerTransition, removalLedgerProvider, type LedgerEntry } from "../../components/hubspot/removal-ledger";
 import { subscriptionsFromTriggers } from "../../components/hubspot/subscriptions";
@@ -66,10 +65,7 @@ describe("hubspot removal ledger (onRemove in project and manual mode)", () => {
 
   it("serializes and runs as the dynamic-provider host loads it", async () => {
     const serialized = await pulumi.runtime.serializeFunction(() => removalLedgerProvider);
-    const filename = join(__dirname, "..", "..", "serialized-provider.js");
-    const loaded = new Module(filename) as Module & { _compile(code: string, file: string): void };
-    loaded._compile(serialized.text, filename);
-    const provider = (loaded.exports as { handler: () => pulumi.dynamic.ResourceProvider }).handler();
+    const provider = loadSerializedProvider(serialized.text);
     const created = await provider.create({ subscriptions: [entry("a.creation", "keep")] });
     assert.deepEqual(created.outs.subscriptions, [entry("a.creation", "keep")]);
   });

@@ -1,22 +1,9 @@
 import assert from "node:assert/strict";
-import Module from "node:module";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { loadSerializedProvider } from "../support/serialized-provider";
 import { webhookSettingsProvider } from "../../components/hubspot/webhook-settings";
 import { webhookSubscriptionProvider } from "../../components/hubspot/webhook-subscription";
 import { DEVELOPER_API_KEY, OAUTH_TOKEN } from "./support";
-
-/** Loads serialized provider text the way the dynamic-provider host does (requireFromString), from the repo root. */
-function load(text: string): { handler: () => pulumi.dynamic.ResourceProvider } {
-  const filename = join(__dirname, "..", "..", "serialized-provider.js");
-  const loaded = new Module(filename);
-  loaded.filename = filename;
-  loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
-    join(__dirname, "..", ".."),
-  );
-  (loaded as unknown as { _compile(code: string, file: string): void })._compile(text, filename);
-  return loaded.exports as { handler: () => pulumi.dynamic.ResourceProvider };
-}
 
 describe("hubspot dynamic providers: serialization", () => {
   const providers = { WebhookSettings: webhookSettingsProvider, WebhookSubscription: webhookSubscriptionProvider };
@@ -34,7 +21,7 @@ describe("hubspot dynamic providers: serialization", () => {
         }
         assert.ok(!/require\("\/[^"]*node_modules/.test(serialized.text), "no deep node_modules path");
 
-        const loaded = load(serialized.text).handler();
+        const loaded = loadSerializedProvider(serialized.text);
         const news =
           name === "WebhookSettings"
             ? {

@@ -1,27 +1,14 @@
 import assert from "node:assert/strict";
-import Module from "node:module";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { loadSerializedProvider } from "../support/serialized-provider";
 import { liveStatusProvider, type LiveStatusState } from "../../components/status/live-status";
-
-/** Loads serialized provider text the way the dynamic-provider host does (requireFromString), from the repo root. */
-function load(text: string): { handler: () => pulumi.dynamic.ResourceProvider } {
-  const filename = join(__dirname, "..", "..", "serialized-provider.js");
-  const loaded = new Module(filename);
-  loaded.filename = filename;
-  loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
-    join(__dirname, "..", ".."),
-  );
-  (loaded as unknown as { _compile(code: string, file: string): void })._compile(text, filename);
-  return loaded.exports as { handler: () => pulumi.dynamic.ResourceProvider };
-}
 
 describe("LiveStatus dynamic provider: serialization", () => {
   it("serializes, requires Firestore by package name at call time, and runs when loaded", async () => {
     const serialized = await pulumi.runtime.serializeFunction(() => liveStatusProvider, { allowSecrets: true });
     assert.ok(serialized.text.includes('require("@google-cloud/firestore")'), "the client is required by name");
     assert.ok(!/require\("\/[^"]*node_modules/.test(serialized.text), "no deep node_modules path");
-    const loaded = load(serialized.text).handler();
+    const loaded = loadSerializedProvider(serialized.text);
     const inputs = {
       projectId: "p",
       databaseId: "status-db",
