@@ -3,7 +3,8 @@
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { v1, type Subscription } from "@google-cloud/pubsub";
+import type { Subscription } from "@google-cloud/pubsub";
+import { drain } from "./drain";
 import { createPulumiCliStandIn, sampleStackOutputs, type PulumiCliStandIn } from "../../testing/pulumi-cli-stand-in";
 import { emulatorForSuite } from "../../testing/pubsub-emulator";
 
@@ -15,29 +16,6 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-}
-
-/** Everything a subscription holds right now, acknowledged. */
-async function drain(subscription: Subscription): Promise<{ data: string; attributes: Record<string, string> }[]> {
-  const config = (await subscription.pubsub.getClientConfig()) as ConstructorParameters<typeof v1.SubscriberClient>[0];
-  const client = new v1.SubscriberClient(config);
-  try {
-    const [response] = await client.pull({
-      subscription: subscription.name,
-      maxMessages: 100,
-      returnImmediately: true,
-    });
-    const received = response.receivedMessages ?? [];
-    if (received.length > 0) {
-      await client.acknowledge({ subscription: subscription.name, ackIds: received.map((m) => m.ackId ?? "") });
-    }
-    return received.map((m) => ({
-      data: Buffer.from(m.message?.data ?? new Uint8Array()).toString(),
-      attributes: (m.message?.attributes ?? {}) as Record<string, string>,
-    }));
-  } finally {
-    await client.close();
-  }
 }
 
 const hasScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;

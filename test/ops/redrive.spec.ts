@@ -1,33 +1,11 @@
 import { strict as assert } from "node:assert";
-import { v1, type PubSub, type Subscription } from "@google-cloud/pubsub";
+import type { PubSub, Subscription } from "@google-cloud/pubsub";
+import { drain } from "./drain";
 import { createPubSub } from "../../runtime/shared/pubsub";
 import { redrive, redriveAttributes, validateRedriveOptions } from "../../scripts/lib/redrive";
 import { startEmulatorOrSkip, type PubSubEmulator } from "../../testing/pubsub-emulator";
 
 const PROJECT = "redrive-test";
-
-/** Pull everything a subscription holds right now and acknowledge it. */
-async function drain(subscription: Subscription): Promise<{ data: string; attributes: Record<string, string> }[]> {
-  const config = (await subscription.pubsub.getClientConfig()) as ConstructorParameters<typeof v1.SubscriberClient>[0];
-  const client = new v1.SubscriberClient(config);
-  try {
-    const [response] = await client.pull({
-      subscription: subscription.name,
-      maxMessages: 100,
-      returnImmediately: true,
-    });
-    const received = response.receivedMessages ?? [];
-    if (received.length > 0) {
-      await client.acknowledge({ subscription: subscription.name, ackIds: received.map((m) => m.ackId ?? "") });
-    }
-    return received.map((m) => ({
-      data: Buffer.from(m.message?.data ?? new Uint8Array()).toString(),
-      attributes: (m.message?.attributes ?? {}) as Record<string, string>,
-    }));
-  } finally {
-    await client.close();
-  }
-}
 
 describe("dead-letter redrive", () => {
   it("keeps the event's attributes, drops Pub/Sub's dead-letter ones and counts redrives", () => {
