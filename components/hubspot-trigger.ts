@@ -355,6 +355,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
             integrationLocation: args.integration.location,
             executionTimeoutSeconds,
             maxConcurrentExecutions: args.maxConcurrentExecutions ?? dispatcherSize.maxConcurrentExecutions,
+            maxDeliveryAttempts: args.deadLetter.maxDeliveryAttempts,
             accessToken: secrets.accessToken,
             enrichment: args.enrichment,
             hubspot: {

@@ -88,6 +88,8 @@ export interface DispatcherEnvArgs {
   executionTimeoutSeconds: number;
   /** Concurrent integration executions per dispatcher instance; Application Integration allows 50 per project. */
   maxConcurrentExecutions: number;
+  /** The push subscriptions' dead-letter maxDeliveryAttempts, so the status store knows a last attempt. */
+  maxDeliveryAttempts?: number;
   accessToken?: SecretEnvRef;
   enrichment: EnrichmentConfig;
   /** How enrichment reaches HubSpot: base URL, the PSC endpoint's address, the proxy (its password from Secret Manager). */
@@ -125,6 +127,7 @@ export function dispatcherEnv(args: DispatcherEnvArgs): RuntimeEnv {
     INTEGRATION_LOCATION: args.integrationLocation,
     MAX_CONCURRENT_EXECUTIONS: String(args.maxConcurrentExecutions),
     EXECUTION_TIMEOUT_MS: String(args.executionTimeoutSeconds * 1000),
+    MAX_DELIVERY_ATTEMPTS: args.maxDeliveryAttempts === undefined ? undefined : String(args.maxDeliveryAttempts),
     STATUS_DATABASE: args.statusDatabase,
   };
   const secrets: EnvValues<DispatcherEnvName, SecretEnvRef> = {};

@@ -177,6 +177,11 @@ export const DISPATCHER_ENV_SCHEMA = z.object({
   EXECUTION_TIMEOUT_MS: withDefault(integer(100, MAX_EXECUTION_TIMEOUT_MS), DEFAULT_EXECUTION_TIMEOUT_MS, {
     description: "How long one execution may take; must stay below the subscription's ack deadline.",
   }),
+  MAX_DELIVERY_ATTEMPTS: optional(integer(5, 100), {
+    whenUnset: "unknown: a failure on the last attempt is counted as a failure only",
+    description:
+      "The push subscriptions' dead-letter maxDeliveryAttempts: a failure on that attempt is counted in the status store as a dead letter, since Pub/Sub forwards the message there.",
+  }),
   HUBSPOT_ACCESS_TOKEN: optional(text(/^\S+$/, "a private-app token without spaces"), {
     secret: true,
     whenUnset: "required when an ENRICHMENT_*_PROPERTIES list is set",

@@ -41,6 +41,8 @@ export interface DispatcherConfig {
   integrationsEndpoint: string;
   maxConcurrentExecutions: number;
   executionTimeoutMs: number;
+  /** The subscriptions' dead-letter maxDeliveryAttempts, when the stack says it: the last attempt is known. */
+  maxDeliveryAttempts?: number;
   /** Absent when no property list is configured: no HubSpot call at all. */
   enrichment?: EnrichmentConfig;
   /** Where dispatch outcomes are recorded; absent when STATUS_DATABASE is unset. */
@@ -97,6 +99,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv): DispatcherConfig {
     integrationsEndpoint: values.INTEGRATIONS_ENDPOINT.replace(/\/+$/, ""),
     maxConcurrentExecutions: values.MAX_CONCURRENT_EXECUTIONS,
     executionTimeoutMs: values.EXECUTION_TIMEOUT_MS,
+    maxDeliveryAttempts: values.MAX_DELIVERY_ATTEMPTS,
     enrichment:
       wantsEnrichment && values.HUBSPOT_ACCESS_TOKEN
         ? {

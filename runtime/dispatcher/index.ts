@@ -108,6 +108,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     limit: new ConcurrencyLimit(config.maxConcurrentExecutions),
     enricher,
     status: statusRecorder && new DispatcherStatusSignals(statusRecorder, options.now ?? Date.now),
+    maxDeliveryAttempts: config.maxDeliveryAttempts,
   });
   let draining = false;
   const server = createDispatcherServer({ handler, logger, isReady: () => !draining });

@@ -36,6 +36,12 @@ export interface PushHandlerDependencies {
   enricher?: Enricher;
   /** The status store's signals (STATUS_DATABASE set); they accumulate in memory, never delaying a push. */
   status?: DispatcherStatusSignals;
+  /**
+   * The subscriptions' maxDeliveryAttempts: a non-2xx answer to that attempt makes Pub/Sub forward the message to
+   * the dead-letter topic, so the status store counts it as a dead letter. Pub/Sub calls deliveryAttempt approximate
+   * (https://cloud.google.com/pubsub/docs/handling-failures#track-delivery-attempts): so is that count.
+   */
+  maxDeliveryAttempts?: number;
 }
 
 /** At most one "cap reached" line per interval: under overload every push is refused, and a line per refusal cost
@@ -134,6 +140,9 @@ export class PushHandler {
         this.throttledSinceLog = 0;
         this.lastThrottleLogMs = now;
       }
+      if (this.isLastAttempt(envelope)) {
+        this.deps.status?.failed(route.name, payload.portalId, "throttled: concurrency cap on the last attempt", true);
+      }
       return { status: 429, body: { error: "too many concurrent executions" } };
     }
     try {
@@ -161,7 +170,8 @@ export class PushHandler {
           reason: "enrichment-failed",
           detail: (error as Error).message,
         });
-        this.deps.status?.failed(route.name, payload.portalId, `enrichment-failed: ${(error as Error).message}`, false);
+        const detail = `enrichment-failed: ${(error as Error).message}`;
+        this.deps.status?.failed(route.name, payload.portalId, detail, this.isLastAttempt(envelope));
         return { status: 503, body: { error: "enrichment failed" } };
       }
     }
@@ -177,7 +187,8 @@ export class PushHandler {
         log.info("integration executed", { ...fields, outcome: "executed", executionId: outcome.executionId });
         return { status: 204 };
       case "transient":
-        this.deps.status?.failed(route.name, payload.portalId, `${outcome.reason}: ${outcome.detail}`, false);
+        const detail = `${outcome.reason}: ${outcome.detail}`;
+        this.deps.status?.failed(route.name, payload.portalId, detail, this.isLastAttempt(envelope));
         log.warn("integration execution failed; Pub/Sub will redeliver", {
           ...fields,
           outcome: "transient",
@@ -194,6 +205,12 @@ export class PushHandler {
           log.child(fields),
         );
     }
+  }
+
+  /** Whether a non-2xx answer now sends the message to the dead-letter topic (Pub/Sub's own dead-lettering). */
+  private isLastAttempt(envelope: PushEnvelope): boolean {
+    const max = this.deps.maxDeliveryAttempts;
+    return max !== undefined && envelope.deliveryAttempt !== undefined && envelope.deliveryAttempt >= max;
   }
 
   /** Moves the message to the dead-letter topic unchanged (same bytes, original attributes plus why), then acks it. */
@@ -214,7 +231,12 @@ export class PushHandler {
     try {
       await this.deps.deadLetter(envelope.message.data, attributes);
     } catch (error) {
-      this.deps.status?.failed(route.name, portalId, `${why.reason}: ${why.reasonDetail}`, false);
+      this.deps.status?.failed(
+        route.name,
+        portalId,
+        `${why.reason}: ${why.reasonDetail}`,
+        this.isLastAttempt(envelope),
+      );
       log.error("dead-letter publish failed; Pub/Sub will redeliver", {
         outcome: "transient",
         reason: why.reason,

@@ -80,8 +80,12 @@ describe("status store configuration", () => {
       enrichment: { enabled: false, contactProperties: [], companyProperties: [], dealProperties: [] },
       hubspot: { baseUrl: "https://api.hubapi.com" },
       statusDatabase: "status-db",
+      maxDeliveryAttempts: 7,
     });
     assert.equal(listener.plain.STATUS_DATABASE, "status-db");
     assert.equal(dispatcher.plain.STATUS_DATABASE, "status-db");
+    assert.equal(dispatcher.plain.MAX_DELIVERY_ATTEMPTS, "7");
+    // The dispatcher reads it back as the attempt after which Pub/Sub dead-letters.
+    assert.equal(readDispatcherConfig({ ...DISPATCHER, MAX_DELIVERY_ATTEMPTS: "7" }).maxDeliveryAttempts, 7);
   });
 });

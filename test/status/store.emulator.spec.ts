@@ -139,6 +139,7 @@ describe("status store on the Firestore emulator", function () {
       dispatcher = createDispatcher({
         config: testConfig({
           status: { databaseId: DATABASE, projectId: PROJECT, flushIntervalMs: 60_000, emulatorHost: emulator!.host },
+          maxDeliveryAttempts: 5,
         }),
         executor: { execute: async () => outcome },
         deadLetter: async () => "dead-letter-id",
@@ -163,6 +164,19 @@ describe("status store on the Firestore emulator", function () {
       assert.equal(doc?.deadLettered, 1);
       assert.equal(doc?.lastError, "http-400: bad input");
       assert.equal(doc?.trigger, DEAL_TRIGGER.name);
+    });
+
+    it("counts a failure on the subscription's last delivery attempt as a dead letter: Pub/Sub forwards it there", async () => {
+      outcome = { kind: "transient", reason: "http-503", detail: "integrations unavailable", httpStatus: 503 };
+      const push = (deliveryAttempt: number) =>
+        post(url, pushEnvelope(samplePayload({ portalId: "4712" }), { deliveryAttempt }));
+      // Attempt 4 fails and Pub/Sub redelivers; attempt 5 of 5 fails and Pub/Sub dead-letters: one dead letter.
+      assert.equal((await push(4)).status, 503);
+      assert.equal((await push(5)).status, 503);
+      await dispatcher.statusRecorder!.flushDue();
+      const doc = await document(`dispatches/${DEAL_TRIGGER.name}~4712`);
+      assert.equal(doc?.failed, 2);
+      assert.equal(doc?.deadLettered, 1);
     });
   });
 
