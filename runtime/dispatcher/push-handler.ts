@@ -187,8 +187,12 @@ export class PushHandler {
         log.info("integration executed", { ...fields, outcome: "executed", executionId: outcome.executionId });
         return { status: 204 };
       case "transient":
-        const detail = `${outcome.reason}: ${outcome.detail}`;
-        this.deps.status?.failed(route.name, payload.portalId, detail, this.isLastAttempt(envelope));
+        this.deps.status?.failed(
+          route.name,
+          payload.portalId,
+          `${outcome.reason}: ${outcome.detail}`,
+          this.isLastAttempt(envelope),
+        );
         log.warn("integration execution failed; Pub/Sub will redeliver", {
           ...fields,
           outcome: "transient",
