@@ -14,7 +14,12 @@ export interface StackOutputs {
   dispatcherUrl: string;
   /** Only when Private Service Connect is on. */
   serviceAttachment?: string;
-  secrets: { clientSecret: SecretOutput; previousClientSecret?: SecretOutput; accessToken?: SecretOutput };
+  secrets: {
+    clientSecret: SecretOutput;
+    previousClientSecret?: SecretOutput;
+    accessToken?: SecretOutput;
+    proxyPassword?: SecretOutput;
+  };
   triggers: TriggerOutput[];
   /** How the webhook URL reached HubSpot and the subscription status (Creating / Active / Error). */
   registration?: RegistrationOutput;
