@@ -9,6 +9,7 @@ import type { Logger } from "../shared/log";
 import type { DeadLetterAttributes } from "../shared/pubsub";
 import { subscriptionKey } from "../../contract/subscription-key";
 import type { ConcurrencyLimit } from "./concurrency-limit";
+import { connectorEventTarget, isConnectorEvent, mapConnectorEvent } from "./connector-event";
 import type { TriggerRoute } from "./config";
 import type { Enricher } from "./enrichment";
 import type { ExecutionOutcome, IntegrationTarget } from "./integration-client";
@@ -85,23 +86,42 @@ export class PushHandler {
     }
     const routeLog = log.child({ ...context, trigger: route.name });
 
+    // Two formats share the events topic: our listener's ConnectorEventPayload, and the managed backend's connector
+    // events, told apart by the marker attribute only the stack's event subscriptions set. Both end as one payload,
+    // so everything below (routing, enrichment, execution, dead letters) is the same for either.
+    const fromConnector = isConnectorEvent(message.attributes);
     let payload: ConnectorEventPayload;
-    try {
-      payload = decodePayload(message.data);
-    } catch (error) {
-      if (!(error instanceof InvalidPushError)) throw error;
-      return this.deadLetter(
-        envelope,
-        route,
-        UNKNOWN_PORTAL,
-        { reason: "invalid-payload", reasonDetail: error.message },
-        routeLog,
-      );
+    if (fromConnector) {
+      const mapped = mapConnectorEvent(message);
+      if (!mapped.ok) {
+        return this.deadLetter(
+          envelope,
+          route,
+          UNKNOWN_PORTAL,
+          { reason: mapped.reason, reasonDetail: mapped.detail },
+          routeLog.child({ source: "integration-connectors" }),
+        );
+      }
+      payload = mapped.payload;
+    } else {
+      try {
+        payload = decodePayload(message.data);
+      } catch (error) {
+        if (!(error instanceof InvalidPushError)) throw error;
+        return this.deadLetter(
+          envelope,
+          route,
+          UNKNOWN_PORTAL,
+          { reason: "invalid-payload", reasonDetail: error.message },
+          routeLog,
+        );
+      }
     }
     const eventLog = routeLog.child({
       eventType: payload.eventType,
       objectType: payload.objectType,
       objectId: payload.objectId,
+      ...(fromConnector ? { source: "integration-connectors" } : {}),
     });
     // The emulator applies no subscription filter, and a filter edited by hand could drift: check again here.
     if (!route.eventTypes.some((type) => type === payload.eventType)) {
@@ -124,6 +144,20 @@ export class PushHandler {
     const redriveTarget = message.attributes.redriveSubscription;
     if (redriveTarget !== undefined && subscriptionKey(redriveTarget) !== subscriptionKey(envelope.subscriptionId)) {
       eventLog.info("redriven event meant for another trigger; acknowledged", { outcome: "not-ours", redriveTarget });
+      return { status: 204 };
+    }
+
+    // With one event subscription per trigger, every trigger subscription receives every trigger's copy of an event;
+    // the copy made for another trigger is acknowledged, so each trigger runs once per event, as with the listener.
+    const connectorTarget = fromConnector ? connectorEventTarget(message.attributes) : undefined;
+    if (
+      connectorTarget !== undefined &&
+      subscriptionKey(connectorTarget) !== subscriptionKey(envelope.subscriptionId)
+    ) {
+      eventLog.info("connector event meant for another trigger; acknowledged", {
+        outcome: "not-ours",
+        connectorTarget,
+      });
       return { status: 204 };
     }
 
