@@ -12,6 +12,7 @@ import {
   type PollingPolicy,
   type RetryPolicy,
 } from "./connectors-api";
+import { isUnknown } from "../hubspot/validation";
 import { checkConnectionName, checkProjectId, checkStringList, checkTopicId } from "./validation";
 
 /**
@@ -59,9 +60,12 @@ const SETTINGS = ["rootUrl", "retry", "polling"] as const;
 export function declaredEventing(inputs: Partial<ConnectionEventingProps>): ConnectionEventingProps {
   return {
     connectionName: inputs.connectionName as string,
-    ...(inputs.deadLetter
-      ? { deadLetter: { projectId: inputs.deadLetter.projectId, topic: inputs.deadLetter.topic } }
-      : {}),
+    // A dead letter not known until apply (preview) stays the engine's unknown value, not an empty object.
+    ...(isUnknown(inputs.deadLetter)
+      ? { deadLetter: inputs.deadLetter }
+      : inputs.deadLetter
+        ? { deadLetter: { projectId: inputs.deadLetter.projectId, topic: inputs.deadLetter.topic } }
+        : {}),
     privateConnectivityEnabled: inputs.privateConnectivityEnabled ?? false,
     privateConnectivityAllowlistedProjects: inputs.privateConnectivityAllowlistedProjects ?? [],
     ...(inputs.rootUrl ? { rootUrl: inputs.rootUrl } : {}),
@@ -163,7 +167,7 @@ export const connectionEventingProvider: pulumi.dynamic.ResourceProvider = {
     const inputs = declaredEventing(news);
     const failures = [
       ...checkConnectionName(news.connectionName),
-      ...(news.deadLetter
+      ...(news.deadLetter && !isUnknown(news.deadLetter)
         ? [
             ...checkProjectId(news.deadLetter.projectId, "deadLetter.projectId"),
             ...checkTopicId(news.deadLetter.topic, "deadLetter.topic"),
@@ -175,7 +179,8 @@ export const connectionEventingProvider: pulumi.dynamic.ResourceProvider = {
         checkProjectId,
       ),
     ];
-    if (inputs.privateConnectivityAllowlistedProjects.length > 0 && !inputs.privateConnectivityEnabled) {
+    const allowList = inputs.privateConnectivityAllowlistedProjects;
+    if (Array.isArray(allowList) && allowList.length > 0 && inputs.privateConnectivityEnabled === false) {
       failures.push({
         property: "privateConnectivityAllowlistedProjects",
         reason:

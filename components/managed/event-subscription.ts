@@ -14,6 +14,7 @@ import {
   type PollingPolicy,
   type RetryPolicy,
 } from "./connectors-api";
+import { isUnknown } from "../hubspot/validation";
 import {
   checkConnectionName,
   checkEventTypeId,
@@ -66,11 +67,14 @@ export function declaredSubscription(inputs: Partial<EventSubscriptionProps>): E
     connectionName: inputs.connectionName as string,
     eventSubscriptionId: inputs.eventSubscriptionId as string,
     eventTypeId: inputs.eventTypeId as string,
-    pubsub: {
-      projectId: pubsub.projectId,
-      topicId: pubsub.topicId,
-      ...(pubsub.attributes && Object.keys(pubsub.attributes).length > 0 ? { attributes: pubsub.attributes } : {}),
-    },
+    // A destination not known until apply (preview) stays the engine's unknown value.
+    pubsub: isUnknown(pubsub)
+      ? pubsub
+      : {
+          projectId: pubsub.projectId,
+          topicId: pubsub.topicId,
+          ...(pubsub.attributes && Object.keys(pubsub.attributes).length > 0 ? { attributes: pubsub.attributes } : {}),
+        },
     serviceAccount: inputs.serviceAccount as string,
     ...(inputs.rootUrl ? { rootUrl: inputs.rootUrl } : {}),
     ...(inputs.retry ? { retry: inputs.retry } : {}),
@@ -151,12 +155,14 @@ export const eventSubscriptionProvider: pulumi.dynamic.ResourceProvider = {
       ...checkConnectionName(news.connectionName),
       ...checkSubscriptionId(news.eventSubscriptionId),
       ...checkEventTypeId(news.eventTypeId),
-      ...(news.pubsub
-        ? [
-            ...checkProjectId(news.pubsub.projectId, "pubsub.projectId"),
-            ...checkTopicId(news.pubsub.topicId, "pubsub.topicId"),
-          ]
-        : [{ property: "pubsub", reason: "is missing: the events topic the connector writes to" }]),
+      ...(isUnknown(news.pubsub)
+        ? []
+        : news.pubsub
+          ? [
+              ...checkProjectId(news.pubsub.projectId, "pubsub.projectId"),
+              ...checkTopicId(news.pubsub.topicId, "pubsub.topicId"),
+            ]
+          : [{ property: "pubsub", reason: "is missing: the events topic the connector writes to" }]),
       ...checkServiceAccount(news.serviceAccount, "serviceAccount"),
     ];
     return { inputs, failures };

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UNKNOWN_INPUT } from "../../components/hubspot/validation";
 import {
   ACCESS_TOKEN,
   checked,
@@ -207,5 +208,20 @@ describe("managed backend: ConnectionEventing provider against the Connectors st
     assert.match(failures?.[2]?.reason ?? "", /does not start with goog/);
     assert.match(failures?.[4]?.reason ?? "", /"ok-project-1" more than once/);
     assert.match(failures?.[5]?.reason ?? "", /privateConnectivityEnabled is false/);
+  });
+
+  it("check: values not known until apply (preview) are neither refused nor replaced", async () => {
+    const { inputs, failures } = await eventingProvider.check(
+      {},
+      {
+        connectionName: UNKNOWN_INPUT,
+        deadLetter: UNKNOWN_INPUT,
+        privateConnectivityEnabled: false,
+        privateConnectivityAllowlistedProjects: UNKNOWN_INPUT,
+      },
+    );
+    assert.deepEqual(failures, []);
+    assert.equal(inputs.deadLetter, UNKNOWN_INPUT);
+    assert.equal(inputs.privateConnectivityAllowlistedProjects, UNKNOWN_INPUT);
   });
 });

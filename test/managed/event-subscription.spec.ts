@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UNKNOWN_INPUT } from "../../components/hubspot/validation";
 import {
   checked,
   CONNECTION,
@@ -181,5 +182,20 @@ describe("managed backend: EventSubscription provider against the Connectors sta
     );
     assert.match(failures?.[1]?.reason ?? "", /is missing: .*event type/);
     assert.match(failures?.[2]?.reason ?? "", /topic id \(not its full name\)/);
+  });
+
+  it("check: values not known until apply (preview) are neither refused nor replaced", async () => {
+    const { inputs, failures } = await subscriptionProvider.check(
+      {},
+      {
+        connectionName: UNKNOWN_INPUT,
+        eventSubscriptionId: "deal-created-deal-creation",
+        eventTypeId: "deal.creation",
+        pubsub: UNKNOWN_INPUT,
+        serviceAccount: UNKNOWN_INPUT,
+      },
+    );
+    assert.deepEqual(failures, []);
+    assert.equal(inputs.pubsub, UNKNOWN_INPUT);
   });
 });
