@@ -13,7 +13,8 @@
  * `allowedEventTypes`), because where the two differ the newer wins. Requests without `Authorization: Bearer` get 401.
  *
  * Behaviour: mutations answer a long-running Operation that is done after `pollsUntilDone` operations.get calls and
- * only then takes effect; a created connection gets `eventingRuntimeData.eventsListenerEndpoint`; an event
+ * only then takes effect; a created connection gets `eventingRuntimeData.eventsListenerEndpoint` (at once, or after
+ * `readsUntilListener` reads, as Google provisions the listener after the connection); an event
  * subscription is CREATING (or UPDATING after a patch) until it has been read `readsUntilActive` times, then ACTIVE —
  * or ERROR when a spec asked for it. Every validated request is recorded in `requests`, every refusal in `rejections`.
  */
@@ -60,6 +61,8 @@ export interface ConnectorsStandInOptions {
   pollsUntilDone?: number;
   /** Reads (get or list) of an event subscription before it leaves CREATING / UPDATING (default 1). */
   readsUntilActive?: number;
+  /** connections.get calls before a new connection's eventing has its listener endpoint (default 0: at once). */
+  readsUntilListener?: number;
   /** The clock of createTime / updateTime. */
   now?: () => Date;
 }
@@ -224,6 +227,9 @@ export class ConnectorsStandIn {
   private readonly faults = new Map<string, number[]>();
   private readonly pollsUntilDone: number;
   private readonly readsUntilActive: number;
+  private readonly readsUntilListener: number;
+  /** Per connection: the reads left before its listener endpoint appears. */
+  private readonly listenerPending = new Map<string, number>();
   private readonly now: () => Date;
   private server?: http.Server;
   private operationCount = 0;
@@ -231,6 +237,7 @@ export class ConnectorsStandIn {
   constructor(options: ConnectorsStandInOptions = {}) {
     this.pollsUntilDone = options.pollsUntilDone ?? 1;
     this.readsUntilActive = options.readsUntilActive ?? 1;
+    this.readsUntilListener = options.readsUntilListener ?? 0;
     this.now = options.now ?? (() => new Date());
     const compile = schemaCompiler(this.schemas);
     this.routes = methodsOf(this.document)
@@ -428,7 +435,7 @@ export class ConnectorsStandIn {
       case "connections.create":
         return this.createConnection(call, body);
       case "connections.get":
-        return this.existing(this.connections, call.params.name, "Connection");
+        return this.readConnection(call.params.name);
       case "connections.patch":
         return this.patch(call, this.connections, "Connection", withoutKeys(body, CONNECTION_OUTPUT_ONLY));
       case "connections.delete":
@@ -456,12 +463,31 @@ export class ConnectorsStandIn {
     return structuredClone(found);
   }
 
-  private activateEventing(connection: Json): void {
+  /** A read counts down a new connection's wait for its listener endpoint. */
+  private readConnection(name: string): Json {
+    const connection = this.connections.get(name);
+    const pending = this.listenerPending.get(name);
+    if (connection && pending !== undefined) {
+      if (pending <= 1) {
+        this.listenerPending.delete(name);
+        this.activateEventing(connection, true);
+      } else this.listenerPending.set(name, pending - 1);
+    }
+    return this.existing(this.connections, name, "Connection");
+  }
+
+  /** Eventing's runtime data: the listener endpoint at once, or after `readsUntilListener` reads of the connection. */
+  private activateEventing(connection: Json, now = false): void {
     if (
       !connection.eventingEnablementType ||
       connection.eventingEnablementType === "EVENTING_ENABLEMENT_TYPE_UNSPECIFIED"
     )
       return;
+    if (!now && this.readsUntilListener > 0) {
+      this.listenerPending.set(String(connection.name), this.readsUntilListener);
+      connection.eventingRuntimeData = { status: { state: "STATE_UNSPECIFIED", description: "Provisioning" } };
+      return;
+    }
     const id = String(connection.name).split("/").pop();
     connection.eventingRuntimeData = {
       eventsListenerEndpoint: `https://${id}-events.connectors.stand-in.test/v1/events`,

@@ -6,6 +6,7 @@ import {
   call,
   required,
   sameJson,
+  settle,
   waitForOperation,
   type Api,
   type ApiSettings,
@@ -144,9 +145,25 @@ function observed(
   };
 }
 
+/** Eventing is enabled but Google has not yet provisioned the listener (and reports no error). */
+function listenerPending(connection: connectors_v1.Schema$Connection): boolean {
+  const enabled = ["ONLY_EVENTING", "EVENTING_AND_CONNECTION"].includes(connection.eventingEnablementType ?? "");
+  const runtime = connection.eventingRuntimeData;
+  return enabled && !runtime?.eventsListenerEndpoint && runtime?.status?.state !== "ERROR";
+}
+
 async function observe(api: Api, props: ConnectionEventingProps): Promise<ConnectionEventingOutputs> {
-  const connection = await getConnection(api, props.connectionName);
-  if (!connection) throw new Error(`connection ${props.connectionName} no longer exists`);
+  const name = props.connectionName;
+  // The webhook URL is the point of this resource: wait (within settleTimeoutMs) for Google to provision it.
+  const connection = await settle(
+    api,
+    async () => {
+      const found = await getConnection(api, name);
+      if (!found) throw new Error(`connection ${name} no longer exists`);
+      return found;
+    },
+    listenerPending,
+  );
   // The declared values stay the state's inputs; only the runtime outputs come from Google (drift is `read`'s job).
   const seen = observed(props, connection);
   return {

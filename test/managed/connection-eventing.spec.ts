@@ -66,6 +66,22 @@ describe("managed backend: ConnectionEventing provider against the Connectors st
     assert.deepEqual(started.standIn.rejections, []);
   });
 
+  it("create: waits for Google to provision the listener, and reports it empty if the settle bound passes first", async () => {
+    started = await startStandIn({ readsUntilListener: 3 });
+    const { outs } = await eventingProvider.create(await declared());
+    const reads = started.standIn.requestsOf("connectors.projects.locations.connections.get");
+    assert.equal(reads.length, 3, "read until the endpoint appeared");
+    assert.equal(outs.eventsListenerEndpoint, "https://hubspot-events-events.connectors.stand-in.test/v1/events");
+    await stopStandIn(started);
+
+    started = await startStandIn({ readsUntilListener: 1_000 });
+    const polling = { initialDelayMs: 0, maxDelayMs: 0, timeoutMs: 50, settleTimeoutMs: 2 };
+    const pending = await eventingProvider.create(await declared({ polling }));
+    assert.equal(pending.outs.eventsListenerEndpoint, "");
+    assert.equal(pending.outs.eventingState, "STATE_UNSPECIFIED");
+    assert.equal(started.standIn.requestsOf("connectors.projects.locations.connections.get").length, 3);
+  });
+
   it("an operation that ends in error fails with Google's code and message, and changes nothing", async () => {
     started = await startStandIn({ pollsUntilDone: 2 });
     started.standIn.failNextOperation(PATCH, { code: 9, message: "Connection is being updated by another operation" });
