@@ -36,6 +36,12 @@ export interface ConnectionEventingProps extends ApiSettings {
   deadLetter?: DeadLetter;
   privateConnectivityEnabled: boolean;
   privateConnectivityAllowlistedProjects: string[];
+  /**
+   * Any value that changes when the connection is updated by something else, e.g. the gcp Connection's `updateTime`.
+   * Its update may name the whole `eventingConfig` in its own updateMask and so clear these fields: a change here
+   * writes all of them again.
+   */
+  reapplyWhen?: string;
 }
 
 export interface ConnectionEventingOutputs extends ConnectionEventingProps {
@@ -69,6 +75,7 @@ export function declaredEventing(inputs: Partial<ConnectionEventingProps>): Conn
         : {}),
     privateConnectivityEnabled: inputs.privateConnectivityEnabled ?? false,
     privateConnectivityAllowlistedProjects: inputs.privateConnectivityAllowlistedProjects ?? [],
+    ...(inputs.reapplyWhen !== undefined ? { reapplyWhen: inputs.reapplyWhen } : {}),
     ...(inputs.rootUrl ? { rootUrl: inputs.rootUrl } : {}),
     ...(inputs.retry ? { retry: inputs.retry } : {}),
     ...(inputs.polling ? { polling: inputs.polling } : {}),
@@ -101,6 +108,7 @@ export function eventingPatch(
 
 function changedFields(olds: Partial<ConnectionEventingProps>, news: ConnectionEventingProps): ManagedField[] {
   const before = declaredEventing(olds);
+  if (before.reapplyWhen !== news.reapplyWhen) return MANAGED_FIELDS;
   return MANAGED_FIELDS.filter((field) => !sameJson(before[field], news[field]));
 }
 
@@ -263,6 +271,11 @@ export interface ConnectionEventingArgs {
   privateConnectivityEnabled?: pulumi.Input<boolean>;
   /** Projects allowed to reach the eventing service attachment; only with private connectivity. */
   privateConnectivityAllowlistedProjects?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Pass the gcp Connection's `updateTime`: when something else updates the connection (its updateMask may cover the
+   * whole eventingConfig), the managed fields are written again.
+   */
+  reapplyWhen?: pulumi.Input<string>;
   /** Default https://connectors.googleapis.com/. */
   rootUrl?: pulumi.Input<string>;
   retry?: pulumi.Input<RetryPolicy>;

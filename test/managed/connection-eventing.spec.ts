@@ -145,6 +145,20 @@ describe("managed backend: ConnectionEventing provider against the Connectors st
     assert.equal(started.standIn.requestsOf(PATCH).length, 2, "no PATCH when nothing changed");
   });
 
+  it("reapplyWhen: another writer's update of the connection makes the next update write every managed field again", async () => {
+    started = await startStandIn();
+    const first = await eventingProvider.create(await declared({ reapplyWhen: "2026-12-02T07:00:00Z" }));
+    // The gcp Connection's own update named the whole eventingConfig and wiped the managed fields.
+    delete eventingConfig().deadLetterConfig;
+    delete eventingConfig().privateConnectivityEnabled;
+    const news = await declared({ reapplyWhen: "2026-12-02T07:05:00Z" });
+    assert.equal((await eventingProvider.diff(CONNECTION, first.outs, news)).changes, true);
+    await eventingProvider.update(CONNECTION, first.outs, news);
+    assert.equal(started.standIn.requestsOf(PATCH).at(-1)?.query.updateMask, FULL_MASK);
+    assert.equal(eventingConfig().privateConnectivityEnabled, true);
+    assert.ok(eventingConfig().deadLetterConfig);
+  });
+
   it("removing the dead letter clears it: the path is in the mask and absent from the body", async () => {
     started = await startStandIn();
     const first = await eventingProvider.create(await declared());
