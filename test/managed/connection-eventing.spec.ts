@@ -102,11 +102,17 @@ describe("managed backend: ConnectionEventing provider against the Connectors st
   it("retries 429 and 5xx answers, then gives up with the status and Google's message, never the token", async () => {
     started = await startStandIn();
     started.standIn.injectFaults(PATCH, [503, 429]);
+    started.standIn.injectFaults(OPERATIONS_GET, [500]);
     await eventingProvider.create(await declared());
     assert.deepEqual(
-      started.standIn.rejections.map((r) => r.status),
-      [503, 429],
+      started.standIn.rejections.map((r) => [r.methodId, r.status]),
+      [
+        [PATCH, 503],
+        [PATCH, 429],
+        [OPERATIONS_GET, 500],
+      ],
     );
+    assert.equal(eventingConfig().privateConnectivityEnabled, true, "the retried PATCH and poll went through");
 
     started.standIn.injectFaults(PATCH, [503, 503, 503, 503]);
     const error = await eventingProvider

@@ -109,4 +109,24 @@ describe("Connectors stand-in: request validation", () => {
       "https://created-events.connectors.stand-in.test/v1/events",
     );
   });
+
+  it("lists a connection's event subscriptions, and a list is a read that moves CREATING to ACTIVE", async () => {
+    started = await startStandIn({ readsUntilActive: 2 });
+    const name = `${CONNECTION}/eventSubscriptions/s1`;
+    started.standIn.subscriptions.set(name, { name, eventTypeId: "deal.creation", status: { state: "CREATING" } });
+    started.standIn.subscriptions.set("projects/p/locations/l/connections/other/eventSubscriptions/s2", { name: "x" });
+    const list = async () => {
+      const response = await fetch(new URL(`v1/${CONNECTION}/eventSubscriptions?pageSize=10`, started?.rootUrl), {
+        headers: { authorization: `Bearer ${ACCESS_TOKEN}` },
+      });
+      return ((await response.json()) as { eventSubscriptions: Array<{ name: string; status: { state: string } }> })
+        .eventSubscriptions;
+    };
+    const first = await list();
+    assert.deepEqual(
+      first.map((s) => [s.name, s.status.state]),
+      [[name, "CREATING"]],
+    );
+    assert.equal((await list())[0]?.status.state, "ACTIVE");
+  });
 });
