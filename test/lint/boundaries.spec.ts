@@ -55,6 +55,12 @@ const CASES: Case[] = [
     allowed: ["../../contract/roles", "../naming", "./http", "@pulumi/pulumi", "@pulumi/gcp"],
   },
   {
+    // The managed backend's serialized providers: the Connectors stand-in and the specs stay out of the library.
+    file: "components/managed/connection-eventing.ts",
+    forbidden: ["../../testing/connectors-stand-in", "../../test/managed/support", "../../infra/config"],
+    allowed: ["./connectors-api", "../hubspot/validation", "../../contract/names", "googleapis", "@pulumi/pulumi"],
+  },
+  {
     file: "contract/events.ts",
     forbidden: ["../components/naming", "../runtime/shared/log", "@pulumi/pulumi", "node:fs", "lodash"],
     allowed: ["./names", "zod", "zod/mini"],
