@@ -15,6 +15,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
+import { toJsonSchema, type DiscoverySchema, type JsonSchema } from "./discovery-schema";
+
+export type { DiscoverySchema } from "./discovery-schema";
 
 export const DISCOVERY_FILE = path.resolve(__dirname, "google-discovery/connectors-v1.json");
 export const DISCOVERY_REVISION = "20240701";
@@ -36,17 +39,6 @@ export interface DiscoveryMethod {
   parameters?: Record<string, DiscoveryParameter>;
   request?: { $ref: string };
   response?: { $ref: string };
-}
-
-export interface DiscoverySchema {
-  type?: string;
-  $ref?: string;
-  properties?: Record<string, DiscoverySchema>;
-  additionalProperties?: DiscoverySchema;
-  items?: DiscoverySchema;
-  enum?: string[];
-  format?: string;
-  readOnly?: boolean;
 }
 
 interface DiscoveryResources {
@@ -134,40 +126,6 @@ export const TYPED_CLIENT_ADDITIONS: {
     WebhookSubscriptions: { type: "object", properties: { webhookData: list("WebhookData") } },
   },
 };
-
-type JsonSchema = Record<string, unknown>;
-
-/**
- * Discovery schema → JSON Schema (draft 7, ajv 8's default). `type: "any"` is any value; int64 is a JSON string in
- * Google's REST mapping, so `format` never changes the JSON type. Objects refuse unknown properties, as Google's JSON
- * transcoding does ("Invalid JSON payload received. Unknown name"). Output-only fields are accepted in requests:
- * Google ignores them there, and a client echoing a read resource back sends them.
- */
-export function toJsonSchema(schema: DiscoverySchema): JsonSchema {
-  if (schema.$ref) return { $ref: `#/definitions/${schema.$ref}` };
-  switch (schema.type) {
-    case "any":
-      return {};
-    case "array":
-      return { type: "array", items: schema.items ? toJsonSchema(schema.items) : {} };
-    case "object": {
-      const properties: Record<string, JsonSchema> = {};
-      for (const [name, property] of Object.entries(schema.properties ?? {})) properties[name] = toJsonSchema(property);
-      return {
-        type: "object",
-        properties,
-        additionalProperties: schema.additionalProperties ? toJsonSchema(schema.additionalProperties) : false,
-      };
-    }
-    case "string":
-    case "boolean":
-    case "integer":
-    case "number":
-      return schema.enum ? { type: schema.type, enum: schema.enum } : { type: schema.type };
-    default:
-      throw new Error(`discovery schema type ${String(schema.type)} is not converted`);
-  }
-}
 
 export function loadDiscovery(): DiscoveryDocument {
   const document = JSON.parse(fs.readFileSync(DISCOVERY_FILE, "utf8")) as DiscoveryDocument;

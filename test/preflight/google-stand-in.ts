@@ -13,6 +13,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
+import { toJsonSchema, type DiscoverySchema, type JsonSchema } from "../../testing/discovery-schema";
 
 const DISCOVERY_DIR = path.resolve(__dirname, "../fixtures/google-discovery");
 export const DISCOVERY_FILES = ["cloudresourcemanager-v3.json", "serviceusage-v1.json"] as const;
@@ -37,16 +38,6 @@ interface DiscoveryMethod {
   response?: { $ref: string };
 }
 
-interface DiscoverySchema {
-  type?: string;
-  $ref?: string;
-  properties?: Record<string, DiscoverySchema>;
-  additionalProperties?: DiscoverySchema;
-  items?: DiscoverySchema;
-  enum?: string[];
-  format?: string;
-}
-
 interface DiscoveryResources {
   methods?: Record<string, DiscoveryMethod>;
   resources?: Record<string, DiscoveryResources>;
@@ -57,39 +48,6 @@ interface DiscoveryDocument extends DiscoveryResources {
   servicePath: string;
   parameters: Record<string, DiscoveryParameter>;
   schemas: Record<string, DiscoverySchema>;
-}
-
-type JsonSchema = Record<string, unknown>;
-
-/**
- * Discovery schema → JSON Schema (draft 7, what ajv 8 validates by default). Discovery's `type: "any"` is any value;
- * int64/uint64 are JSON strings in Google's REST mapping (https://protobuf.dev/programming-guides/json/), so `format`
- * never changes the JSON type. Objects refuse unknown properties, as Google's JSON transcoding does.
- */
-export function toJsonSchema(schema: DiscoverySchema): JsonSchema {
-  if (schema.$ref) return { $ref: `#/definitions/${schema.$ref}` };
-  switch (schema.type) {
-    case "any":
-      return {};
-    case "array":
-      return { type: "array", items: schema.items ? toJsonSchema(schema.items) : {} };
-    case "object": {
-      const properties: Record<string, JsonSchema> = {};
-      for (const [name, property] of Object.entries(schema.properties ?? {})) properties[name] = toJsonSchema(property);
-      return {
-        type: "object",
-        properties,
-        additionalProperties: schema.additionalProperties ? toJsonSchema(schema.additionalProperties) : false,
-      };
-    }
-    case "string":
-    case "boolean":
-    case "integer":
-    case "number":
-      return schema.enum ? { type: schema.type, enum: schema.enum } : { type: schema.type };
-    default:
-      throw new Error(`discovery schema type ${String(schema.type)} is not converted`);
-  }
 }
 
 interface Route {

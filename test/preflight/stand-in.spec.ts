@@ -10,7 +10,8 @@ import {
   TEST_IAM_PERMISSIONS_BATCH,
   type GoogleClients,
 } from "../../scripts/lib/preflight/google";
-import { startGoogleStandIn, toJsonSchema, type GoogleStandIn } from "./google-stand-in";
+import { toJsonSchema } from "../../testing/discovery-schema";
+import { startGoogleStandIn, type GoogleStandIn } from "./google-stand-in";
 
 const PROJECT = "acme-hubspot-dev";
 const AUTH = { authorization: "Bearer test-token", "content-type": "application/json" };
