@@ -15,36 +15,24 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
-import { toJsonSchema, type DiscoverySchema, type JsonSchema } from "./discovery-schema";
+import {
+  toJsonSchema,
+  type DiscoveryParameter,
+  type DiscoveryResources,
+  type DiscoverySchema,
+  type JsonSchema,
+} from "./discovery-schema";
 
-export type { DiscoverySchema } from "./discovery-schema";
+export {
+  ajvMessage,
+  methodsOf,
+  type DiscoveryMethod,
+  type DiscoveryParameter,
+  type DiscoverySchema,
+} from "./discovery-schema";
 
 export const DISCOVERY_FILE = path.resolve(__dirname, "google-discovery/connectors-v1.json");
 export const DISCOVERY_REVISION = "20240701";
-
-export interface DiscoveryParameter {
-  type: "string" | "boolean" | "integer" | "number";
-  location: "path" | "query";
-  required?: boolean;
-  repeated?: boolean;
-  pattern?: string;
-  enum?: string[];
-}
-
-export interface DiscoveryMethod {
-  id: string;
-  httpMethod: string;
-  flatPath: string;
-  path: string;
-  parameters?: Record<string, DiscoveryParameter>;
-  request?: { $ref: string };
-  response?: { $ref: string };
-}
-
-interface DiscoveryResources {
-  methods?: Record<string, DiscoveryMethod>;
-  resources?: Record<string, DiscoveryResources>;
-}
 
 export interface DiscoveryDocument extends DiscoveryResources {
   revision: string;
@@ -170,24 +158,4 @@ export function schemaCompiler(schemas: Record<string, DiscoverySchema>): (ref: 
     }
     return validate;
   };
-}
-
-export function methodsOf(resources: DiscoveryResources): DiscoveryMethod[] {
-  return [...Object.values(resources.methods ?? {}), ...Object.values(resources.resources ?? {}).flatMap(methodsOf)];
-}
-
-/** ajv's errors as one line naming each field and its problem. */
-export function ajvMessage(validate: ValidateFunction): string {
-  return (validate.errors ?? [])
-    .map((e) => {
-      const field = e.instancePath || "(body)";
-      const extra =
-        e.params && "additionalProperty" in e.params
-          ? `: ${String(e.params.additionalProperty)}`
-          : e.params && "allowedValues" in e.params
-            ? `: ${(e.params.allowedValues as unknown[]).join(", ")}`
-            : "";
-      return `${field} ${e.message ?? ""}${extra}`;
-    })
-    .join("; ");
 }

@@ -21,8 +21,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ValidateFunction } from "ajv";
+import { ajvMessage, GoogleError, requestBody } from "./discovery-schema";
 import {
-  ajvMessage,
   extendedSchemas,
   loadDiscovery,
   methodsOf,
@@ -32,6 +32,8 @@ import {
   type DiscoveryParameter,
   type DiscoverySchema,
 } from "./connectors-schemas";
+
+export { GoogleError } from "./discovery-schema";
 
 export type Json = Record<string, unknown>;
 
@@ -65,16 +67,6 @@ export interface ConnectorsStandInOptions {
   readsUntilListener?: number;
   /** The clock of createTime / updateTime. */
   now?: () => Date;
-}
-
-export class GoogleError extends Error {
-  constructor(
-    readonly code: number,
-    readonly status: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The methods served; every other method of the document answers 501. */
@@ -405,26 +397,7 @@ export class ConnectorsStandIn {
         throw new GoogleError(400, "INVALID_ARGUMENT", `required parameter ${name} is missing`);
       }
     }
-    let body: unknown;
-    if (route.request) {
-      if (!request.contentType?.startsWith("application/json")) {
-        throw new GoogleError(400, "INVALID_ARGUMENT", `${method.id} takes a JSON body, got ${request.contentType}`);
-      }
-      try {
-        body = JSON.parse(request.body);
-      } catch {
-        throw new GoogleError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
-      }
-      if (!route.request(body)) {
-        throw new GoogleError(
-          400,
-          "INVALID_ARGUMENT",
-          `Invalid JSON payload received (${method.request?.$ref}): ${ajvMessage(route.request)}`,
-        );
-      }
-    } else if (request.body.length > 0) {
-      throw new GoogleError(400, "INVALID_ARGUMENT", `${method.id} takes no body`);
-    }
+    const body = requestBody(method, route.request, request);
     return { methodId: method.id, httpMethod: method.httpMethod, params, query, body };
   }
 

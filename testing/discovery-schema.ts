@@ -1,7 +1,8 @@
 /**
- * Google discovery-document schemas as JSON Schema, for the stand-ins that validate request bodies the way Google's
- * front end does (the preflight APIs' and Connectors v1's).
+ * What the stand-ins of Google APIs built from discovery documents share (the preflight APIs' and Connectors v1's):
+ * the document's types, its schemas as JSON Schema, and request bodies checked the way Google's front end does.
  */
+import type { ValidateFunction } from "ajv";
 
 /** A schema of a discovery document (https://developers.google.com/discovery/v1/reference/apis). */
 export interface DiscoverySchema {
@@ -48,4 +49,98 @@ export function toJsonSchema(schema: DiscoverySchema): JsonSchema {
     default:
       throw new Error(`discovery schema type ${String(schema.type)} is not converted`);
   }
+}
+
+/** A parameter of a discovery method or document. */
+export interface DiscoveryParameter {
+  type: "string" | "boolean" | "integer" | "number";
+  location: "path" | "query";
+  required?: boolean;
+  repeated?: boolean;
+  pattern?: string;
+  enum?: string[];
+  format?: string;
+}
+
+export interface DiscoveryMethod {
+  id: string;
+  httpMethod: string;
+  flatPath: string;
+  path: string;
+  parameters?: Record<string, DiscoveryParameter>;
+  request?: { $ref: string };
+  response?: { $ref: string };
+}
+
+export interface DiscoveryResources {
+  methods?: Record<string, DiscoveryMethod>;
+  resources?: Record<string, DiscoveryResources>;
+}
+
+/** Every method of a resource tree. */
+export function methodsOf(resources: DiscoveryResources): DiscoveryMethod[] {
+  return [...Object.values(resources.methods ?? {}), ...Object.values(resources.resources ?? {}).flatMap(methodsOf)];
+}
+
+/** An error as Google's front end answers it (https://cloud.google.com/apis/design/errors#http_mapping). */
+export class GoogleError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** ajv's errors as one line naming each field and its problem. */
+export function ajvMessage(validate: ValidateFunction): string {
+  return (validate.errors ?? [])
+    .map((e) => {
+      const field = e.instancePath || "(body)";
+      const extra =
+        e.params && "additionalProperty" in e.params
+          ? `: ${String(e.params.additionalProperty)}`
+          : e.params && "allowedValues" in e.params
+            ? `: ${(e.params.allowedValues as unknown[]).join(", ")}`
+            : "";
+      return `${field} ${e.message ?? ""}${extra}`;
+    })
+    .join("; ");
+}
+
+/**
+ * A request's body as a method takes it: JSON validated against the method's request schema, or nothing for a
+ * method without one. Throws what Google answers otherwise.
+ */
+export function requestBody(
+  method: DiscoveryMethod,
+  validate: ValidateFunction | undefined,
+  request: { contentType?: string; body: string },
+): unknown {
+  if (!validate) {
+    if (request.body.length > 0) throw new GoogleError(400, "INVALID_ARGUMENT", `${method.id} takes no body`);
+    return undefined;
+  }
+  if (!request.contentType?.startsWith("application/json")) {
+    throw new GoogleError(
+      400,
+      "INVALID_ARGUMENT",
+      `${method.id} takes a JSON body, got content-type ${String(request.contentType)}`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(request.body);
+  } catch {
+    throw new GoogleError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+  }
+  if (!validate(body)) {
+    throw new GoogleError(
+      400,
+      "INVALID_ARGUMENT",
+      `Invalid JSON payload received (${method.request?.$ref}): ${ajvMessage(validate)}`,
+    );
+  }
+  return body;
 }

@@ -13,35 +13,23 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
-import { toJsonSchema, type DiscoverySchema, type JsonSchema } from "../../testing/discovery-schema";
+import {
+  ajvMessage,
+  GoogleError,
+  methodsOf,
+  requestBody,
+  toJsonSchema,
+  type DiscoveryMethod,
+  type DiscoveryParameter,
+  type DiscoveryResources,
+  type DiscoverySchema,
+  type JsonSchema,
+} from "../../testing/discovery-schema";
+
+export { GoogleError } from "../../testing/discovery-schema";
 
 const DISCOVERY_DIR = path.resolve(__dirname, "../fixtures/google-discovery");
 export const DISCOVERY_FILES = ["cloudresourcemanager-v3.json", "serviceusage-v1.json"] as const;
-
-interface DiscoveryParameter {
-  type: "string" | "boolean" | "integer" | "number";
-  location: "path" | "query";
-  required?: boolean;
-  repeated?: boolean;
-  pattern?: string;
-  enum?: string[];
-  format?: string;
-}
-
-interface DiscoveryMethod {
-  id: string;
-  httpMethod: string;
-  flatPath: string;
-  path: string;
-  parameters?: Record<string, DiscoveryParameter>;
-  request?: { $ref: string };
-  response?: { $ref: string };
-}
-
-interface DiscoveryResources {
-  methods?: Record<string, DiscoveryMethod>;
-  resources?: Record<string, DiscoveryResources>;
-}
 
 interface DiscoveryDocument extends DiscoveryResources {
   id: string;
@@ -81,10 +69,6 @@ function pathRegex(template: string): { regex: RegExp; names: string[] } {
   }
   source += rest.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
   return { regex: new RegExp(`^${source}$`), names };
-}
-
-function methodsOf(resources: DiscoveryResources): DiscoveryMethod[] {
-  return [...Object.values(resources.methods ?? {}), ...Object.values(resources.resources ?? {}).flatMap(methodsOf)];
 }
 
 export function loadRoutes(): Route[] {
@@ -128,16 +112,6 @@ export interface RecordedCall {
 export interface Refusal {
   status: number;
   message: string;
-}
-
-export class GoogleError extends Error {
-  constructor(
-    readonly code: number,
-    readonly status: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Google's error body (https://cloud.google.com/apis/design/errors#http_mapping). */
@@ -227,15 +201,6 @@ function checkParameter(name: string, spec: DiscoveryParameter, values: string[]
   }
 }
 
-function ajvMessage(validate: ValidateFunction): string {
-  return (validate.errors ?? [])
-    .map(
-      (e) =>
-        `${e.instancePath || "(body)"} ${e.message ?? ""}${e.params && "additionalProperty" in e.params ? `: ${String(e.params.additionalProperty)}` : ""}`,
-    )
-    .join("; ");
-}
-
 /** Validates one request and computes the answer; throws GoogleError for what Google would refuse. */
 export function handle(
   routes: readonly Route[],
@@ -279,30 +244,7 @@ export function handle(
     }
   }
 
-  let body: unknown;
-  if (route.request) {
-    if (!request.contentType?.startsWith("application/json")) {
-      throw new GoogleError(
-        400,
-        "INVALID_ARGUMENT",
-        `${method.id} takes a JSON body, got content-type ${String(request.contentType)}`,
-      );
-    }
-    try {
-      body = JSON.parse(request.body);
-    } catch {
-      throw new GoogleError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
-    }
-    if (!route.request(body)) {
-      throw new GoogleError(
-        400,
-        "INVALID_ARGUMENT",
-        `Invalid JSON payload received (${method.request?.$ref}): ${ajvMessage(route.request)}`,
-      );
-    }
-  } else if (request.body.length > 0) {
-    throw new GoogleError(400, "INVALID_ARGUMENT", `${method.id} takes no body`);
-  }
+  const body = requestBody(method, route.request, request);
 
   const call: RecordedCall = { methodId: method.id, params, query, body };
   const handler = HANDLERS[method.id];
