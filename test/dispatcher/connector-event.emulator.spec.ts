@@ -3,28 +3,13 @@
 // topic -> the trigger's push subscription -> the dispatcher -> the integration stand-in, with the same
 // ConnectorEventPayload a listener message would give; a malformed one lands on the dead-letter topic with its reason.
 import assert from "node:assert/strict";
-import type { Message, Subscription } from "@google-cloud/pubsub";
 import { createDispatcher, type Dispatcher } from "../../runtime/dispatcher";
 import { captureLogs } from "../../runtime/shared/log";
 import { CONNECTOR_EVENT_SAMPLES, MALFORMED_CONNECTOR_EVENT_SAMPLES } from "../../testing/connector-event-samples";
 import { IntegrationStandIn } from "../../testing/integration-stand-in";
 import { emulatorForSuite } from "../../testing/pubsub-emulator";
 import { DEAL_TRIGGER, fixedTokenAuth, PROJECT, testConfig } from "./helpers";
-
-function nextMessage(subscription: Subscription, timeoutMs: number): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.removeAllListeners("message");
-      reject(new Error(`no message on ${subscription.name} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    subscription.once("message", (message: Message) => {
-      clearTimeout(timer);
-      message.ack();
-      resolve(message);
-    });
-    subscription.once("error", reject);
-  });
-}
+import { nextMessage } from "../support/next-message";
 
 describe("connector events on the Pub/Sub emulator", function () {
   const suite = emulatorForSuite(PROJECT);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Message, Subscription } from "@google-cloud/pubsub";
+import type { Subscription } from "@google-cloud/pubsub";
 import { createDispatcher, type Dispatcher } from "../../runtime/dispatcher";
 import { captureLogs } from "../../runtime/shared/log";
 import { IntegrationStandIn } from "../../testing/integration-stand-in";
@@ -14,22 +14,7 @@ import {
   samplePayload,
   testConfig,
 } from "./helpers";
-
-/** Resolves with the first message the subscription receives (acked), or rejects after timeoutMs. */
-function nextMessage(subscription: Subscription, timeoutMs: number): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.removeAllListeners("message");
-      reject(new Error(`no message on ${subscription.name} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    subscription.once("message", (message: Message) => {
-      clearTimeout(timer);
-      message.ack();
-      resolve(message);
-    });
-    subscription.once("error", reject);
-  });
-}
+import { nextMessage } from "../support/next-message";
 
 describe("dispatcher on the Pub/Sub emulator", function () {
   const suite = emulatorForSuite(PROJECT);

@@ -3,7 +3,6 @@
 // and fails -> Pub/Sub redelivers, then dead-letters the message itself. Nothing is lost: the dead letter holds the
 // exact payload, and nothing was executed half-enriched.
 import assert from "node:assert/strict";
-import type { Message, Subscription } from "@google-cloud/pubsub";
 import { createDispatcher, type Dispatcher } from "../../runtime/dispatcher";
 import { readDispatcherConfig } from "../../runtime/dispatcher/config";
 import { captureLogs, type LogEntry } from "../../runtime/shared/log";
@@ -13,20 +12,10 @@ import { startTinyproxyOrSkip, type Tinyproxy } from "../../testing/tinyproxy";
 import { HubSpotCrmStandIn } from "../fixtures/hubspot-crm";
 import { attributesOf, DEAL_TRIGGER, fixedTokenAuth, PROJECT, samplePayload } from "./helpers";
 import { dispatcherEnv, PROXY_TEST_CREDENTIALS } from "./proxy-support";
+import { nextMessage } from "../support/next-message";
 
 const { USER, PASSWORD, TOKEN, OBJECTS } = PROXY_TEST_CREDENTIALS;
 const WRONG = "Wrong-pass-2222";
-
-/** Resolves with the first message the subscription receives (acked). */
-function nextMessage(subscription: Subscription): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    subscription.once("message", (message: Message) => {
-      message.ack();
-      resolve(message);
-    });
-    subscription.once("error", reject);
-  });
-}
 
 describe("a proxy refusing the dispatcher's password, on the Pub/Sub emulator", function () {
   const suite = emulatorForSuite(PROJECT);

@@ -6,7 +6,7 @@ import { builtinModules } from "node:module";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Message, PubSub, Subscription } from "@google-cloud/pubsub";
+import type { Message, PubSub } from "@google-cloud/pubsub";
 import * as pulumi from "@pulumi/pulumi";
 import { dispatcherEnv, listenerEnv, type RuntimeEnv } from "../../components/runtime-env";
 import { batchJson, sampleEvents } from "../../testing/sample-events";
@@ -27,6 +27,7 @@ import {
   type RunningRole,
   type RuntimeTree,
 } from "./runtime-tree";
+import { nextMessage } from "../support/next-message";
 
 const PROJECT = "image-test-project";
 const LOCATION = "europe-west1";
@@ -92,16 +93,6 @@ async function resolveEnv(env: RuntimeEnv, secretValues: Record<string, string>)
     if (!(name in secretValues)) throw new Error(`no test value for secret env ${name}`);
   }
   return { ...Object.fromEntries(entries), ...secretValues };
-}
-
-function nextMessage(subscription: Subscription): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    subscription.once("message", (message: Message) => {
-      message.ack();
-      resolve(message);
-    });
-    subscription.once("error", reject);
-  });
 }
 
 describe("runtime image (runtime/Dockerfile, built without Docker)", function () {
