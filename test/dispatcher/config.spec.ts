@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readDispatcherConfig } from "../../runtime/dispatcher/config";
-import { EnvError } from "../../contract/runtime-env";
 import { parseTriggerTable, serializeTriggerTable, type TriggerTableEntry } from "../../contract/runtime-env-triggers";
+import { dispatcherConfigProblems } from "./helpers";
 
 const TRIGGERS = JSON.stringify([
   {
@@ -20,16 +20,6 @@ const BASE: NodeJS.ProcessEnv = {
   DISPATCHER_TRIGGERS: TRIGGERS,
   INTEGRATION_LOCATION: "europe-west1",
 };
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    readDispatcherConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof EnvError, `expected EnvError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail("expected the configuration to be rejected");
-}
 
 describe("dispatcher configuration", () => {
   it("applies the documented defaults", () => {
@@ -125,7 +115,7 @@ describe("dispatcher configuration", () => {
   ];
   for (const [what, change, expected] of rejected) {
     it(`rejects ${what}, naming the variable and the rule`, () => {
-      const problems = problemsOf({ ...BASE, ...change });
+      const problems = dispatcherConfigProblems({ ...BASE, ...change });
       assert.ok(
         problems.some((problem) => expected.test(problem)),
         `no problem matches ${expected}: ${problems.join(" | ")}`,
@@ -134,12 +124,17 @@ describe("dispatcher configuration", () => {
   }
 
   it("lists every problem at once", () => {
-    const problems = problemsOf({ ...BASE, INTEGRATION_LOCATION: undefined, PORT: "http", DISPATCHER_TRIGGERS: "{}" });
+    const problems = dispatcherConfigProblems({
+      ...BASE,
+      INTEGRATION_LOCATION: undefined,
+      PORT: "http",
+      DISPATCHER_TRIGGERS: "{}",
+    });
     assert.equal(problems.length, 3, problems.join(" | "));
   });
 
   it("never echoes the access token in an error", () => {
-    const problems = problemsOf({ ...BASE, HUBSPOT_ACCESS_TOKEN: "pat secret with spaces" });
+    const problems = dispatcherConfigProblems({ ...BASE, HUBSPOT_ACCESS_TOKEN: "pat secret with spaces" });
     assert.ok(problems.some((problem) => problem.startsWith("HUBSPOT_ACCESS_TOKEN:")));
     assert.ok(!problems.join(" ").includes("secret with spaces"));
   });
@@ -150,7 +145,7 @@ describe("dispatcher configuration", () => {
       "not an entry",
     ]);
     assert.deepEqual(
-      problemsOf({ ...BASE, DISPATCHER_TRIGGERS: table }).map((problem) => problem.split(";")[0]),
+      dispatcherConfigProblems({ ...BASE, DISPATCHER_TRIGGERS: table }).map((problem) => problem.split(";")[0]),
       [
         'DISPATCHER_TRIGGERS: [0].name "Deal" contains uppercase letters',
         'DISPATCHER_TRIGGERS: [0].subscription "s" is invalid',
@@ -162,7 +157,7 @@ describe("dispatcher configuration", () => {
 
   it("rejects a duplicated subscription", () => {
     const twice = JSON.stringify([...JSON.parse(TRIGGERS), { ...JSON.parse(TRIGGERS)[0], name: "other" }]);
-    assert.ok(problemsOf({ ...BASE, DISPATCHER_TRIGGERS: twice }).some((p) => /used twice/.test(p)));
+    assert.ok(dispatcherConfigProblems({ ...BASE, DISPATCHER_TRIGGERS: twice }).some((p) => /used twice/.test(p)));
   });
 });
 

@@ -1,6 +1,8 @@
 // Builders shared by the dispatcher specs: realistic payloads and push envelopes, and a POST helper.
 import type { ConnectorEventPayload } from "../../runtime/shared/connector-event-payload";
-import type { DispatcherConfig, TriggerRoute } from "../../runtime/dispatcher/config";
+import assert from "node:assert/strict";
+import { EnvError } from "../../contract/runtime-env";
+import { readDispatcherConfig, type DispatcherConfig, type TriggerRoute } from "../../runtime/dispatcher/config";
 import { eventAttributes } from "../../runtime/listener/sinks/sink";
 
 export const PROJECT = "demo-project";
@@ -85,4 +87,15 @@ export async function post(url: string, body: unknown): Promise<{ status: number
   });
   const text = await response.text();
   return { status: response.status, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/** Every problem `readDispatcherConfig` reports for an environment it must refuse. */
+export function dispatcherConfigProblems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    readDispatcherConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof EnvError, `expected EnvError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail("expected the configuration to be rejected");
 }

@@ -1,8 +1,8 @@
 // The dispatcher's HubSpot transport variables (HUBSPOT_API_ADDRESS, HUBSPOT_PROXY_*): what they build, and every
 // broken rule between them reported at once, naming the variable and the rule, never the password.
 import assert from "node:assert/strict";
-import { EnvError } from "../../contract/runtime-env";
 import { readDispatcherConfig } from "../../runtime/dispatcher/config";
+import { dispatcherConfigProblems } from "./helpers";
 
 const PASSWORD = "pr0xy-Secret-value";
 const BASE: NodeJS.ProcessEnv = {
@@ -22,16 +22,6 @@ const BASE: NodeJS.ProcessEnv = {
   HUBSPOT_ACCESS_TOKEN: "pat-eu1-token",
   ENRICHMENT_DEAL_PROPERTIES: "dealname",
 };
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    readDispatcherConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof EnvError, `expected EnvError, got ${String(error)}`);
-    return error.problems;
-  }
-  assert.fail("expected the configuration to be rejected");
-}
 
 describe("dispatcher configuration: HubSpot destination address and proxy", () => {
   it("calls HubSpot directly by name when nothing is set", () => {
@@ -70,7 +60,7 @@ describe("dispatcher configuration: HubSpot destination address and proxy", () =
   });
 
   it("reports every broken rule at once, naming the variable and the rule, never the password", () => {
-    const problems = problemsOf({
+    const problems = dispatcherConfigProblems({
       ...BASE,
       HUBSPOT_API_ADDRESS: "api.hubapi.com",
       HUBSPOT_PROXY_HOST: "proxy.corp.example",
@@ -83,7 +73,7 @@ describe("dispatcher configuration: HubSpot destination address and proxy", () =
       'HUBSPOT_PROXY_SSL_TYPE: "SOMETIMES" is not allowed; the rule is one of AUTO|ALWAYS|NEVER|TUNNEL',
     ]);
     // Value problems come first (the schema); the rules between variables once every value parses.
-    const between = problemsOf({
+    const between = dispatcherConfigProblems({
       ...BASE,
       HUBSPOT_PROXY_HOST: "proxy.corp.example",
       HUBSPOT_PROXY_AUTH_SCHEME: "BASIC",
@@ -97,7 +87,7 @@ describe("dispatcher configuration: HubSpot destination address and proxy", () =
   });
 
   it("never echoes a bad password", () => {
-    const problems = problemsOf({
+    const problems = dispatcherConfigProblems({
       ...BASE,
       HUBSPOT_PROXY_HOST: "p",
       HUBSPOT_PROXY_PORT: "1",
@@ -110,11 +100,11 @@ describe("dispatcher configuration: HubSpot destination address and proxy", () =
   });
 
   it("refuses proxy settings without a proxy host, and credentials with NONE", () => {
-    assert.deepEqual(problemsOf({ ...BASE, HUBSPOT_PROXY_PORT: "3128", HUBSPOT_PROXY_USERNAME: "u" }), [
+    assert.deepEqual(dispatcherConfigProblems({ ...BASE, HUBSPOT_PROXY_PORT: "3128", HUBSPOT_PROXY_USERNAME: "u" }), [
       "HUBSPOT_PROXY_PORT: is set without HUBSPOT_PROXY_HOST; the rule is: proxy settings need the proxy's host",
       "HUBSPOT_PROXY_USERNAME: is set without HUBSPOT_PROXY_HOST; the rule is: proxy settings need the proxy's host",
     ]);
-    const withNone = problemsOf({
+    const withNone = dispatcherConfigProblems({
       ...BASE,
       HUBSPOT_PROXY_HOST: "p",
       HUBSPOT_PROXY_PORT: "3128",
@@ -125,7 +115,7 @@ describe("dispatcher configuration: HubSpot destination address and proxy", () =
   });
 
   it("refuses DIGEST for forwarded plain-http requests, and keeps the plain-http base URL loopback-only", () => {
-    const problems = problemsOf({
+    const problems = dispatcherConfigProblems({
       ...BASE,
       HUBSPOT_API_BASE_URL: "http://hubapi.internal.example",
       HUBSPOT_PROXY_HOST: "p",
