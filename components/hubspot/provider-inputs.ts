@@ -32,6 +32,12 @@ export interface ConnectionProps {
   transport?: ApiTransport;
 }
 
+/** The connection's declared fields of a resource's inputs or state, nothing else. */
+export function connectionFields(props: ConnectionProps): ConnectionProps {
+  const { appId, apiVersion, apiBaseUrl, credentialKind, credential, retainOnDelete, transport } = props;
+  return { appId, apiVersion, apiBaseUrl, credentialKind, credential, retainOnDelete, transport };
+}
+
 export function checkConnection(news: Partial<ConnectionProps>): CheckFailure[] {
   const failures = [
     ...checkAppId(news.appId),

@@ -3,6 +3,7 @@ import {
   apiTarget,
   changedKeys,
   checkConnection,
+  connectionFields,
   CONNECTION_REPLACE_KEYS,
   CONNECTION_UPDATE_KEYS,
   withConnectionDefaults,
@@ -36,31 +37,8 @@ function matches(props: WebhookSettingsProps, actual: HubSpotSettings | undefine
 
 function declared(inputs: WebhookSettingsProps): WebhookSettingsProps {
   // Only the declared fields: drops `__provider` and stale computed outputs.
-  const {
-    appId,
-    apiVersion,
-    apiBaseUrl,
-    credentialKind,
-    credential,
-    retainOnDelete,
-    transport,
-    targetUrl,
-    maxConcurrentRequests,
-    readyzUrl,
-  } = inputs;
-  const props = {
-    appId,
-    apiVersion,
-    apiBaseUrl,
-    credentialKind,
-    credential,
-    retainOnDelete,
-    transport,
-    targetUrl,
-    maxConcurrentRequests,
-    readyzUrl,
-  };
-  return withoutUndefined(props);
+  const { targetUrl, maxConcurrentRequests, readyzUrl } = inputs;
+  return withoutUndefined({ ...connectionFields(inputs), targetUrl, maxConcurrentRequests, readyzUrl });
 }
 
 /** Internal. Exported for testing (tests drive these methods directly against the HubSpot stand-in). */

@@ -3,6 +3,7 @@ import {
   apiTarget,
   changedKeys,
   checkConnection,
+  connectionFields,
   CONNECTION_REPLACE_KEYS,
   CONNECTION_UPDATE_KEYS,
   withConnectionDefaults,
@@ -40,26 +41,9 @@ export interface WebhookSubscriptionOutputs extends WebhookSubscriptionProps, St
 
 function declared(inputs: WebhookSubscriptionProps): WebhookSubscriptionProps {
   // Only the declared fields: drops `__provider` and stale computed outputs.
-  const {
-    appId,
-    apiVersion,
-    apiBaseUrl,
-    credentialKind,
-    credential,
-    retainOnDelete,
-    transport,
-    eventType,
-    propertyName,
-    active,
-  } = inputs;
+  const { eventType, propertyName, active } = inputs;
   return withoutUndefined({
-    appId,
-    apiVersion,
-    apiBaseUrl,
-    credentialKind,
-    credential,
-    retainOnDelete,
-    transport,
+    ...connectionFields(inputs),
     eventType,
     active,
     propertyName: propertyName || undefined,
