@@ -19,6 +19,7 @@ export const API = {
   firestore: "firestore.googleapis.com",
   monitoring: "monitoring.googleapis.com",
   logging: "logging.googleapis.com",
+  connectors: "connectors.googleapis.com",
 } as const;
 
 export type ApiName = (typeof API)[keyof typeof API];
@@ -55,6 +56,7 @@ export const API_BY_RESOURCE_TYPE: Readonly<Record<string, ApiName>> = {
   "gcp:monitoring/alertPolicy:AlertPolicy": API.monitoring,
   "gcp:monitoring/dashboard:Dashboard": API.monitoring,
   "gcp:logging/metric:Metric": API.logging,
+  "gcp:integrationconnectors/connection:Connection": API.connectors,
 };
 
 export interface ApiNeeds {
@@ -64,6 +66,8 @@ export interface ApiNeeds {
   readonly buildsImage: boolean;
   /** Alerts are on: alert policies and a dashboard (Monitoring) on log-based metrics (Logging). */
   readonly alerts: boolean;
+  /** The managed backend: an Integration Connectors connection and its event subscriptions (Connectors). */
+  readonly managed?: boolean;
 }
 
 /**
@@ -85,6 +89,7 @@ export function requiredApis(needs: ApiNeeds): ApiName[] {
   ]);
   if (needs.privateServiceConnect) apis.add(API.compute);
   if (needs.buildsImage) apis.add(API.artifactregistry);
+  if (needs.managed) apis.add(API.connectors);
   if (needs.alerts) {
     apis.add(API.monitoring);
     apis.add(API.logging);

@@ -204,6 +204,50 @@ export interface AlertsArgs {
   readonly windowSeconds?: number;
 }
 
+/** Connectors v1 AuthConfig.authType values. */
+export type ConnectorAuthType =
+  | "USER_PASSWORD"
+  | "OAUTH2_JWT_BEARER"
+  | "OAUTH2_CLIENT_CREDENTIALS"
+  | "SSH_PUBLIC_KEY"
+  | "OAUTH2_AUTH_CODE_FLOW"
+  | "GOOGLE_AUTHENTICATION"
+  | "AUTH_TYPE_UNSPECIFIED";
+
+/**
+ * The connector-specific keys of the connection (Google documents them only in the connector version's templates;
+ * docs/managed-backend.md#connector-keys). Defaults: `MANAGED_DEFAULTS.connectorKeys` of the stack config.
+ */
+export interface ConnectorKeysArgs {
+  readonly authType?: ConnectorAuthType;
+  readonly authKey?: string;
+  readonly tokenVariable?: string;
+  readonly listenerAuthType?: ConnectorAuthType;
+  readonly listenerAuthKey?: string;
+  readonly clientSecretVariable?: string;
+  readonly destination?: string;
+}
+
+/**
+ * `backend: "managed"`: Google's HubSpot connector receives the webhooks (an Integration Connectors connection with
+ * event subscription only) instead of the listener service. Seed: the connection form.
+ */
+export interface ManagedBackendArgs {
+  /** `projects/P/locations/global/providers/gcp/connectors/hubspot/versions/N`. Required. */
+  readonly connectorVersion: pulumi.Input<string>;
+  /** Connection nodes. Defaults 2 and 50 (seed); min <= max. */
+  readonly minNodes?: number;
+  readonly maxNodes?: number;
+  /**
+   * An existing account the connection runs as (seed "Compte de service"); default the listener account the component
+   * creates. Not a Google default account.
+   */
+  readonly serviceAccount?: pulumi.Input<string>;
+  /** Seed "Activer la connectivité privée". */
+  readonly privateConnectivity?: { readonly enabled?: boolean; readonly allowlistedProjects?: readonly string[] };
+  readonly connectorKeys?: ConnectorKeysArgs;
+}
+
 /** How the webhook URL gets into HubSpot. Without it nothing is registered there. */
 export interface RegistrationArgs {
   /** api: through HubSpot's API (public apps); project: an hsmeta file for `hs project upload`; manual: steps. */
@@ -274,6 +318,10 @@ export interface HubSpotTriggerArgs {
   /** Enable the Google APIs the stack uses in `project`. Default true; false where a platform team owns them. */
   readonly enableApis?: boolean;
   readonly registration?: RegistrationArgs;
+  /** Who receives HubSpot's webhooks: the listener service (default "self-hosted") or Google's connector. */
+  readonly backend?: "self-hosted" | "managed";
+  /** Required with `backend: "managed"`, refused otherwise. */
+  readonly managed?: ManagedBackendArgs;
   readonly alerts?: AlertsArgs;
   /** Longest integration execution the dispatcher waits for, seconds. Default 120: sets the push ack deadline. */
   readonly executionTimeoutSeconds?: number;

@@ -35,6 +35,7 @@ import type {
 import { INTEGRATION_CONCURRENT_EXECUTIONS } from "./capacity";
 import type { ApiVersion } from "./hubspot/types";
 import type { SecretSource } from "./secrets";
+import { resolveManaged, type ResolvedManaged } from "./managed/resolve";
 
 /** The default the stack config's schema gives a scalar key (the schema is where the config documents it). */
 function schemaDefault(key: string): unknown {
@@ -167,6 +168,9 @@ export interface ResolvedArgs {
   };
   readonly maxConcurrentExecutions?: number;
   readonly secretReplicaLocations?: readonly string[];
+  readonly backend: "self-hosted" | "managed";
+  /** Set exactly when `backend` is "managed". */
+  readonly managed?: ResolvedManaged;
 }
 
 /** The fields a caller set; an explicit `undefined` leaves the default in place. */
@@ -299,6 +303,8 @@ export function resolveArgs(args: HubSpotTriggerArgs): ResolvedArgs {
     },
     executionTimeoutSeconds: args.executionTimeoutSeconds ?? DEFAULTS.executionTimeoutSeconds,
     alerts: { ...DEFAULTS.alerts, ...given(args.alerts) },
+    backend: args.backend ?? "self-hosted",
+    managed: resolveManaged(args),
   };
 }
 

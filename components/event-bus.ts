@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { EventType } from "../contract/events";
-import { triggerFilter } from "./event-filter";
+import { connectorTriggerFilter, triggerFilter } from "./event-filter";
 import type { Grantee } from "./identity";
 import { LabelArgs, resourceLabels } from "./labels";
 import { versionedSubscriptionName } from "./naming";
@@ -32,6 +32,8 @@ export interface EventBusArgs extends LabelArgs {
   readonly retry: { minimumBackoff: pulumi.Input<string>; maximumBackoff: pulumi.Input<string> };
   /** Pub/Sub ordering keys per HubSpot object: a new subscription name (and a handover) when changed. */
   readonly messageOrdering: boolean;
+  /** The managed backend: the triggers' filters select the connector events marked for them (event-filter.ts). */
+  readonly connectorEvents?: boolean;
   /** How long Pub/Sub waits for the dispatcher's answer, 10..600: longer than one integration execution. */
   readonly ackDeadlineSeconds: number;
   /** The Pub/Sub service agent member: subscriber on each subscription so it can forward to the dead letter. */
@@ -52,12 +54,15 @@ export interface EventBusPush {
 export function triggerSubscription(
   trigger: Omit<EventBusTrigger, "subscriptionKey"> & { subscriptionKey: string },
   messageOrdering: boolean,
+  connectorEvents = false,
 ): { name: string; filter: string } {
-  const filter = triggerFilter({
-    eventTypes: trigger.eventTypes,
-    propertyNames: trigger.propertyNames,
-    subscriptionName: trigger.subscriptionKey,
-  });
+  const filter = connectorEvents
+    ? connectorTriggerFilter(trigger.subscriptionKey)
+    : triggerFilter({
+        eventTypes: trigger.eventTypes,
+        propertyNames: trigger.propertyNames,
+        subscriptionName: trigger.subscriptionKey,
+      });
   return { name: versionedSubscriptionName(trigger.subscriptionKey, { filter, messageOrdering }), filter };
 }
 
@@ -110,7 +115,10 @@ export class EventBus extends pulumi.ComponentResource {
     for (const trigger of args.triggers) {
       this.subscriptionNames[trigger.name] = pulumi
         .output(trigger.subscriptionKey)
-        .apply((subscriptionKey) => triggerSubscription({ ...trigger, subscriptionKey }, args.messageOrdering).name);
+        .apply(
+          (subscriptionKey) =>
+            triggerSubscription({ ...trigger, subscriptionKey }, args.messageOrdering, args.connectorEvents).name,
+        );
     }
   }
 
@@ -121,7 +129,9 @@ export class EventBus extends pulumi.ComponentResource {
     for (const trigger of args.triggers) {
       const settings = pulumi
         .output(trigger.subscriptionKey)
-        .apply((subscriptionKey) => triggerSubscription({ ...trigger, subscriptionKey }, args.messageOrdering));
+        .apply((subscriptionKey) =>
+          triggerSubscription({ ...trigger, subscriptionKey }, args.messageOrdering, args.connectorEvents),
+        );
       const subscription = new gcp.pubsub.Subscription(
         `${name}-${trigger.name}`,
         {

@@ -1,3 +1,5 @@
+import { CONNECTOR_EVENT_ATTRIBUTES } from "../contract/connector-events";
+
 /**
  * The Pub/Sub subscription filter of one trigger. Internal. Exported for testing.
  *
@@ -111,6 +113,20 @@ export function triggerFilter(args: TriggerFilterArgs): string {
     );
   }
   return fitting;
+}
+
+/**
+ * The managed backend's trigger filter: each event subscription of the connection marks its messages with the one
+ * trigger it serves (contract/connector-events.ts), so the filter is that mark. A redriven dead letter keeps its
+ * attributes and so returns to the same trigger. Property names are not in the filter: connector messages carry no
+ * `propertyName` attribute, and the dispatcher checks the property on the event itself.
+ */
+export function connectorTriggerFilter(subscriptionKey: string): string {
+  const filter = `attributes.${CONNECTOR_EVENT_ATTRIBUTES.triggerSubscription} = "${subscriptionKey}"`;
+  if (Buffer.byteLength(filter) > FILTER_MAX_BYTES) {
+    throw new Error(`subscription filter for ${subscriptionKey} is over Pub/Sub's ${FILTER_MAX_BYTES} bytes`);
+  }
+  return filter;
 }
 
 /** Event types only: for consumers of the events topic that are not triggers. */

@@ -23,6 +23,8 @@ import { SecretReference, TriggerSecrets } from "./secrets";
 import { StatusStore } from "./status/store";
 import { LiveStatus } from "./status/live-status";
 import { combineStatuses } from "./hubspot/status";
+import type { RegistrationStatus } from "./hubspot/types";
+import { ManagedBackend, type ManagedTriggerStatus } from "./managed/managed-backend";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 export const PUSH_PATH = HTTP_PATHS.push;
@@ -55,11 +57,30 @@ export interface TriggerOutput {
   eventTypes: EventType[];
   /** Full path `projects/P/subscriptions/S`. */
   subscription: string;
+  /** Managed backend: the seed's status of the trigger, from its connector event subscriptions' states. */
+  status?: string;
+  statusMessage?: string;
 }
 
 // Pub/Sub waits this much longer than one execution before counting a push as failed.
 const ACK_DEADLINE_MARGIN_SECONDS = 30;
 const LISTENER_TIMEOUT_SECONDS = 30;
+
+/**
+ * The deliveries' side of the seed status: the status store's verdict (self-hosted), or the worst trigger's event
+ * subscriptions (managed). Undefined values mean not read yet (preview).
+ */
+function deliveryStatus(
+  live: LiveStatus | undefined,
+  backend: ManagedBackend | undefined,
+): { status: pulumi.Output<RegistrationStatus | undefined>; statusMessage: pulumi.Output<string | undefined> } {
+  if (live) return { status: live.status, statusMessage: live.statusMessage };
+  if (!backend) return { status: pulumi.output(undefined), statusMessage: pulumi.output(undefined) };
+  const combined = backend.triggerStatuses.apply((statuses) =>
+    combineStatuses(Object.entries(statuses).map(([trigger, report]) => ({ name: `trigger ${trigger}`, report }))),
+  );
+  return { status: combined.apply((c) => c.status), statusMessage: combined.apply((c) => c.statusMessage) };
+}
 
 function secretOutput(ref: SecretReference): pulumi.Output<SecretOutput> {
   return pulumi.all([ref.path, ref.version]).apply(([secret, version]) => ({ secret, version }));
@@ -70,7 +91,10 @@ function secretOutput(ref: SecretReference): pulumi.Output<SecretOutput> {
  * trigger, the dead-letter queue, the listener and dispatcher services and, optionally, Private Service Connect.
  */
 export class HubSpotTrigger extends pulumi.ComponentResource {
-  /** The URL to register in HubSpot: the listener's deterministic Cloud Run URL plus `/webhooks/hubspot`. */
+  /**
+   * The URL to register in HubSpot: the listener's deterministic Cloud Run URL plus `/webhooks/hubspot`, or with the
+   * managed backend the connection's event listener endpoint.
+   */
   readonly webhookUrl: pulumi.Output<string>;
   /** Full path `projects/P/topics/T`: what consumers subscribe to. */
   readonly eventsTopic: pulumi.Output<string>;
@@ -103,8 +127,13 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly privateServiceConnect?: PrivateServiceConnect;
   /** The live status signals' Firestore database and the runtime accounts' access to it. */
   readonly statusStore: StatusStore;
-  /** The status store's verdict as a resource: `pulumi refresh` re-reads it (docs/status.md). */
-  readonly liveStatus: LiveStatus;
+  /**
+   * The status store's verdict as a resource: `pulumi refresh` re-reads it (docs/status.md). Undefined with the managed
+   * backend, whose triggers' status is their event subscriptions' state.
+   */
+  readonly liveStatus?: LiveStatus;
+  /** Google's HubSpot connector; undefined with the self-hosted backend. */
+  readonly managedBackend?: ManagedBackend;
   /** The dispatcher's Direct VPC egress and the PSC endpoint to `destination.serviceAttachment`; undefined without egress. */
   readonly egress?: HubSpotEgress;
   readonly registration?: HubSpotRegistration;
@@ -116,6 +145,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   constructor(name: string, given: HubSpotTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubspot-trigger:index:HubSpotTrigger", name, {}, opts);
     const args = resolveArgs(given);
+    const managed = args.managed;
     const child = { parent: this };
     const labelArgs = { environment: args.environment, labels: args.labels };
     const project = args.project;
@@ -127,6 +157,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           privateServiceConnect: args.privateServiceConnect.enabled || args.egress !== undefined,
           buildsImage: args.imageBuild !== undefined,
           alerts: args.alerts.enabled,
+          managed: managed !== undefined,
         },
         child,
       );
@@ -161,7 +192,11 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         admins: args.admins,
         pubsubServiceAgent: pubsubAgent,
         displayPrefix: args.connectionName,
-        existingAccounts: args.serviceAccounts,
+        // With the managed backend the listener account is the connection's (managed.serviceAccount when given).
+        existingAccounts:
+          managed?.serviceAccount !== undefined
+            ? { ...args.serviceAccounts, listener: managed.serviceAccount }
+            : args.serviceAccounts,
       },
       after(API.iam, API.cloudresourcemanager, API.pubsub),
     );
@@ -220,8 +255,9 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         region: args.region,
         databaseName: names.statusDatabase,
         deletionProtection: args.deletionProtection,
+        // The connection writes no status: only the runtime's services hold the database role.
         writers: [
-          { key: "listener", member: listener.member },
+          ...(managed ? [] : [{ key: "listener", member: listener.member }]),
           { key: "trigger", member: dispatcher.member },
         ],
       },
@@ -238,11 +274,14 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
     const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
     const dispatcherSize = dispatcherSizing(args.scaling, args.integration.concurrentExecutions);
-    for (const warning of capacityWarnings({
-      expectedPortals: args.expectedPortals,
-      maxConcurrentRequests: args.registration?.maxConcurrentRequests ?? DEFAULTS.registration.maxConcurrentRequests,
-      listener: args.scaling,
-    })) {
+    for (const warning of managed
+      ? []
+      : capacityWarnings({
+          expectedPortals: args.expectedPortals,
+          maxConcurrentRequests:
+            args.registration?.maxConcurrentRequests ?? DEFAULTS.registration.maxConcurrentRequests,
+          listener: args.scaling,
+        })) {
       void pulumi.log.warn(warning, this);
     }
 
@@ -264,6 +303,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         retry: args.retry,
         messageOrdering: args.messageOrdering,
         ackDeadlineSeconds,
+        connectorEvents: managed !== undefined,
         publishers: [{ key: "listener", member: listener.member }],
         pubsubServiceAgent: pubsubAgent,
       },
@@ -308,28 +348,30 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         region: args.region,
         image: this.runtimeImage.ref,
         deletionProtection: args.deletionProtection,
-        listener: {
-          serviceName: names.services.listener,
-          serviceAccountEmail: listener.email,
-          scaling: args.scaling,
-          timeoutSeconds: LISTENER_TIMEOUT_SECONDS,
-          dependsOn: [
-            ...present([this.eventBus.topic, secrets.clientSecret.access, secrets.previousClientSecret?.access]),
-            ...pull,
-          ],
-          env: listenerEnv({
-            project,
-            publicUrl,
-            eventsTopic: names.eventsTopic,
-            deadLetterTopic,
-            clientSecret: secrets.clientSecret,
-            previousClientSecret: secrets.previousClientSecret,
-            signature: args.signature,
-            dedupWindowSeconds: args.dedupWindowSeconds,
-            messageOrdering: args.messageOrdering,
-            statusDatabase,
-          }),
-        },
+        listener: managed
+          ? undefined
+          : {
+              serviceName: names.services.listener,
+              serviceAccountEmail: listener.email,
+              scaling: args.scaling,
+              timeoutSeconds: LISTENER_TIMEOUT_SECONDS,
+              dependsOn: [
+                ...present([this.eventBus.topic, secrets.clientSecret.access, secrets.previousClientSecret?.access]),
+                ...pull,
+              ],
+              env: listenerEnv({
+                project,
+                publicUrl,
+                eventsTopic: names.eventsTopic,
+                deadLetterTopic,
+                clientSecret: secrets.clientSecret,
+                previousClientSecret: secrets.previousClientSecret,
+                signature: args.signature,
+                dedupWindowSeconds: args.dedupWindowSeconds,
+                messageOrdering: args.messageOrdering,
+                statusDatabase,
+              }),
+            },
         dispatcher: {
           serviceName: names.services.dispatcher,
           serviceAccountEmail: dispatcher.email,
@@ -373,9 +415,45 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
       after(API.run, API.iamcredentials, API.integrations),
     );
     const dispatcherUri = this.services.dispatcher.uri;
-    // Known before the listener exists (its env needs it), but handed out only once it does: whoever registers it in
-    // HubSpot then points at a live service.
-    this.webhookUrl = pulumi.all([publicUrl, this.services.listener.uri]).apply(([url]) => url);
+    const listenerService = this.services.listener;
+    if (managed) {
+      const accessToken = secrets.accessToken;
+      if (accessToken === undefined)
+        throw new Error("unreachable: the managed backend's access token is checked first");
+      this.managedBackend = new ManagedBackend(
+        `${name}-managed`,
+        {
+          ...labelArgs,
+          project,
+          region: args.region,
+          connectionId: names.connection,
+          settings: managed,
+          account: { email: listener.email, member: listener.member },
+          destination: args.destination,
+          proxy: args.proxy,
+          proxyPassword: secrets.proxyPassword,
+          accessToken,
+          clientSecret: secrets.clientSecret,
+          eventsTopic: { project, name: this.eventBus.topic.name },
+          deadLetterTopic,
+          triggers: args.triggers.map((t) => ({
+            name: t.name,
+            eventTypes: [...t.eventTypes],
+            subscriptionKey: names.apply((n) => n.triggers[t.name].subscriptionKey),
+          })),
+        },
+        // The account publishes through the topics' bindings (EventBus, DeadLetterQueue) and reads its secrets.
+        {
+          ...after(API.connectors),
+          dependsOn: [...(this.apis?.of(API.connectors) ?? []), this.eventBus, this.deadLetter, secrets],
+        },
+      );
+      this.webhookUrl = this.managedBackend.webhookUrl;
+    } else {
+      // Known before the listener exists (its env needs it), but handed out only once it does: whoever registers it
+      // in HubSpot then points at a live service.
+      this.webhookUrl = pulumi.all([publicUrl, listenerService?.uri]).apply(([url]) => url);
+    }
 
     // The subscriptions push to the dispatcher, so they come after it.
     this.eventBus.addSubscriptions({
@@ -393,7 +471,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           project,
           region: args.region,
           network: psc.network,
-          cloudRunService: this.services.listener.name,
+          cloudRunService: listenerService?.name ?? "",
           names: names.psc,
           natSubnetCidr: psc.natSubnetCidr,
           proxySubnetCidr: psc.proxySubnetCidr,
@@ -427,27 +505,33 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         ...(accessToken && { accessToken }),
         ...(proxyPassword && { proxyPassword }),
       }));
+    const managedStatuses: pulumi.Output<Record<string, ManagedTriggerStatus> | undefined> =
+      this.managedBackend?.triggerStatuses ?? pulumi.output(undefined);
     this.triggers = pulumi.all(
       args.triggers.map((t) =>
-        this.eventBus.subscriptions[t.name].id.apply((subscription) => ({
+        pulumi.all([this.eventBus.subscriptions[t.name].id, managedStatuses]).apply(([subscription, statuses]) => ({
           name: t.name,
           eventTypes: [...t.eventTypes],
           subscription,
+          ...(statuses?.[t.name] ?? {}),
         })),
       ),
     );
 
-    // After the services: what it reads is what they write.
-    this.liveStatus = new LiveStatus(
-      `${name}-live-status`,
-      {
-        projectId: project,
-        databaseId: statusDatabase,
-        triggers: args.triggers.map((t) => ({ name: t.name, eventTypes: [...t.eventTypes] })),
-      },
-      { parent: this, dependsOn: [this.services.listener, this.services.dispatcher] },
-    );
-    const live = this.liveStatus;
+    // After the services: what it reads is what they write. The managed backend's deliveries are the connector's:
+    // its triggers' status is their event subscriptions' state instead.
+    if (!managed) {
+      this.liveStatus = new LiveStatus(
+        `${name}-live-status`,
+        {
+          projectId: project,
+          databaseId: statusDatabase,
+          triggers: args.triggers.map((t) => ({ name: t.name, eventTypes: [...t.eventTypes] })),
+        },
+        { parent: this, dependsOn: [...(listenerService ? [listenerService] : []), this.services.dispatcher] },
+      );
+    }
+    const live = deliveryStatus(this.liveStatus, this.managedBackend);
 
     if (args.registration) {
       const registration = args.registration;
@@ -517,7 +601,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           ...labelArgs,
           project,
           stackName: `${args.connectionName}/${args.environment}`,
-          listenerService: this.services.listener.name,
+          listenerService: listenerService?.name,
           dispatcherService: this.services.dispatcher.name,
           deadLetterProject: args.deadLetter.projectId ?? project,
           deadLetterSubscription: this.deadLetter.subscription.name,

@@ -14,11 +14,12 @@ import {
 
 export interface DashboardInput {
   displayName: string;
-  listenerService: string;
+  /** Absent with the managed backend: no listener charts. */
+  listenerService?: string;
   dispatcherService: string;
   deadLetterSubscription: string;
   triggers: readonly { name: string; subscription: string }[];
-  logMetrics: { signatureRejections: string; executions: string };
+  logMetrics: { signatureRejections?: string; executions: string };
   thresholds: { deadLetterBacklog: number; messageAgeSeconds: number };
 }
 
@@ -67,25 +68,30 @@ function chart(title: string, yLabel: string, dataSets: DataSet[], threshold?: n
 }
 
 export function dashboardJson(input: DashboardInput): string {
-  const { logMetrics } = input;
+  const { logMetrics, listenerService } = input;
+  const signatureRejections = logMetrics.signatureRejections;
   const widgets = [
-    chart(CHART_TITLES.deliveries, "requests/s", [
-      {
-        filter: requestCountFilter(input.listenerService),
-        aligner: "ALIGN_RATE",
-        groupBy: "metric.label.response_code_class",
-      },
-    ]),
+    ...(listenerService === undefined
+      ? []
+      : [
+          chart(CHART_TITLES.deliveries, "requests/s", [
+            {
+              filter: requestCountFilter(listenerService),
+              aligner: "ALIGN_RATE",
+              groupBy: "metric.label.response_code_class",
+            },
+          ]),
+        ]),
     chart(CHART_TITLES.deliveryRate, "executions/s", [
       { filter: logMetricFilter(logMetrics.executions), aligner: "ALIGN_RATE", groupBy: "metric.label.outcome" },
     ]),
-    chart(CHART_TITLES.signatureRejections, "requests/s", [
-      {
-        filter: logMetricFilter(logMetrics.signatureRejections),
-        aligner: "ALIGN_RATE",
-        groupBy: "metric.label.reason",
-      },
-    ]),
+    ...(signatureRejections === undefined
+      ? []
+      : [
+          chart(CHART_TITLES.signatureRejections, "requests/s", [
+            { filter: logMetricFilter(signatureRejections), aligner: "ALIGN_RATE", groupBy: "metric.label.reason" },
+          ]),
+        ]),
     chart(CHART_TITLES.executionFailures, "executions/s", [
       {
         filter: logMetricFilter(logMetrics.executions, [{ key: "outcome", value: EXECUTED_OUTCOME, not: true }]),

@@ -27,7 +27,8 @@ export interface RunbookContext {
   /** `connectionName/environment`, as every subject starts. */
   stack: string;
   project: string;
-  listenerService: string;
+  /** Absent with the managed backend: Google's connector receives the webhooks. */
+  listenerService?: string;
   dispatcherService: string;
   deadLetterProject: string;
   deadLetterSubscription: string;
@@ -90,7 +91,10 @@ export function messageAgeText(c: RunbookContext, trigger: string, subscription:
   };
 }
 
-export function listenerErrorsText(c: RunbookContext, percent: number, windowSeconds: number): AlertText {
+/** The context of the listener's own alerts. */
+export type ListenerRunbookContext = RunbookContext & { listenerService: string };
+
+export function listenerErrorsText(c: ListenerRunbookContext, percent: number, windowSeconds: number): AlertText {
   return {
     subject: `${c.stack}: HubSpot deliveries failing (listener 5xx)`,
     content: document({
@@ -109,7 +113,7 @@ export function listenerErrorsText(c: RunbookContext, percent: number, windowSec
   };
 }
 
-export function signatureRejectionText(c: RunbookContext, percent: number, windowSeconds: number): AlertText {
+export function signatureRejectionText(c: ListenerRunbookContext, percent: number, windowSeconds: number): AlertText {
   return {
     subject: `${c.stack}: webhook signatures failing`,
     content: document({

@@ -37,7 +37,8 @@ export interface MonitoringArgs extends LabelArgs {
   readonly project: pulumi.Input<string>;
   /** `connectionName/environment`: starts every policy's name and notification subject. */
   readonly stackName: string;
-  readonly listenerService: pulumi.Input<string>;
+  /** Absent with the managed backend: no listener metric, charts or policies. */
+  readonly listenerService?: pulumi.Input<string>;
   readonly dispatcherService: pulumi.Input<string>;
   readonly deadLetterProject: pulumi.Input<string>;
   /** The dead-letter retention subscription, `projects/P/subscriptions/S` or `S`. */
@@ -111,7 +112,8 @@ function ratioAbove(
 export class TriggerMonitoring extends pulumi.ComponentResource {
   /** Keyed `dead-letter`, `age-<trigger>`, `listener-5xx`, `signature-rejections`, `execution-failures`. */
   readonly policies: Record<string, gcp.monitoring.AlertPolicy> = {};
-  readonly signatureRejections: gcp.logging.Metric;
+  /** Undefined with the managed backend (no listener logs). */
+  readonly signatureRejections?: gcp.logging.Metric;
   readonly executions: gcp.logging.Metric;
   readonly dashboard: gcp.monitoring.Dashboard;
   /** The dashboard in the Cloud console; every policy's notification links to it. */
@@ -126,7 +128,7 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
     const context: pulumi.Output<RunbookContext> = pulumi
       .all([
         args.project,
-        args.listenerService,
+        args.listenerService ?? "",
         args.dispatcherService,
         args.deadLetterProject,
         args.deadLetterSubscription,
@@ -134,7 +136,7 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
       .apply(([project, listenerService, dispatcherService, deadLetterProject, deadLetterSubscription]) => ({
         stack: args.stackName,
         project,
-        listenerService,
+        ...(listenerService !== "" ? { listenerService } : {}),
         dispatcherService,
         deadLetterProject,
         deadLetterSubscription: subscriptionShortName(deadLetterSubscription),
@@ -151,23 +153,31 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
     });
 
     // Metric names only need to be unique in the project: the service names already are (they carry the suffix).
-    this.signatureRejections = new gcp.logging.Metric(
-      `${name}-signature-rejections`,
-      {
-        project: args.project,
-        name: pulumi.interpolate`${args.listenerService}-signature-rejections`,
-        description: "HubSpot webhook requests the listener refused with 401 after a signature check, by reason.",
-        filter: pulumi.output(args.listenerService).apply(signatureRejectionLogFilter),
-        metricDescriptor: {
-          metricKind: "DELTA",
-          valueType: "INT64",
-          unit: "1",
-          labels: [{ key: "reason", valueType: "STRING", description: "signature-mismatch, timestamp-too-old..." }],
-        },
-        labelExtractors: { reason: "EXTRACT(jsonPayload.reason)" },
-      },
-      child,
-    );
+    const listenerService = args.listenerService;
+    const signatureRejections =
+      listenerService === undefined
+        ? undefined
+        : new gcp.logging.Metric(
+            `${name}-signature-rejections`,
+            {
+              project: args.project,
+              name: pulumi.interpolate`${listenerService}-signature-rejections`,
+              description: "HubSpot webhook requests the listener refused with 401 after a signature check, by reason.",
+              filter: pulumi.output(listenerService).apply(signatureRejectionLogFilter),
+              metricDescriptor: {
+                metricKind: "DELTA",
+                valueType: "INT64",
+                unit: "1",
+                labels: [
+                  { key: "reason", valueType: "STRING", description: "signature-mismatch, timestamp-too-old..." },
+                ],
+              },
+              labelExtractors: { reason: "EXTRACT(jsonPayload.reason)" },
+            },
+            child,
+          );
+    this.signatureRejections = signatureRejections;
+
     this.executions = new gcp.logging.Metric(
       `${name}-executions`,
       {
@@ -201,11 +211,11 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
         dashboardJson: pulumi
           .all([
             context,
-            this.signatureRejections.name,
+            signatureRejections?.name,
             this.executions.name,
             pulumi.all(args.triggers.map((trigger) => pulumi.output(trigger.subscription))),
           ])
-          .apply(([c, signatureRejections, executions, subscriptions]) =>
+          .apply(([c, rejections, executions, subscriptions]) =>
             dashboardJson({
               displayName: dashboardName,
               listenerService: c.listenerService,
@@ -215,12 +225,12 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
                 name: trigger.name,
                 subscription: subscriptions[index],
               })),
-              logMetrics: { signatureRejections, executions },
+              logMetrics: { ...(rejections !== undefined && { signatureRejections: rejections }), executions },
               thresholds: t,
             }),
           ),
       },
-      { parent: this, dependsOn: [this.signatureRejections, this.executions] },
+      { parent: this, dependsOn: [...(signatureRejections ? [signatureRejections] : []), this.executions] },
     );
 
     // The console's address of a dashboard is its id's last segment (the resource id is projects/N/dashboards/ID).
@@ -291,34 +301,39 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
           .apply(([c, id]) => messageAgeText(c, trigger.name, id, t.messageAgeSeconds)),
       );
     }
-    const listener = pulumi.output(args.listenerService);
-    policy(
-      "listener-5xx",
-      "listener 5xx ratio",
-      "CRITICAL",
-      ratioAbove(
-        `More than ${t.listener5xxPercent}% of listener requests answered 5xx`,
-        listener.apply((service) => requestCountFilter(service, "5xx")),
-        listener.apply((service) => requestCountFilter(service)),
-        t.listener5xxPercent,
-        t.windowSeconds,
-      ),
-      context.apply((c) => listenerErrorsText(c, t.listener5xxPercent, t.windowSeconds)),
-    );
-    policy(
-      "signature-rejections",
-      "webhook signature rejections",
-      "WARNING",
-      ratioAbove(
-        `More than ${t.signatureRejectionPercent}% of listener requests fail the signature check`,
-        this.signatureRejections.name.apply((metric) => logMetricFilter(metric)),
-        listener.apply((service) => requestCountFilter(service)),
-        t.signatureRejectionPercent,
-        t.windowSeconds,
-      ),
-      context.apply((c) => signatureRejectionText(c, t.signatureRejectionPercent, t.windowSeconds)),
-      [this.signatureRejections],
-    );
+    if (listenerService !== undefined && signatureRejections !== undefined) {
+      const listener = pulumi.output(listenerService);
+      const listenerContext = pulumi
+        .all([context, listener])
+        .apply(([c, service]) => ({ ...c, listenerService: service }));
+      policy(
+        "listener-5xx",
+        "listener 5xx ratio",
+        "CRITICAL",
+        ratioAbove(
+          `More than ${t.listener5xxPercent}% of listener requests answered 5xx`,
+          listener.apply((service) => requestCountFilter(service, "5xx")),
+          listener.apply((service) => requestCountFilter(service)),
+          t.listener5xxPercent,
+          t.windowSeconds,
+        ),
+        listenerContext.apply((c) => listenerErrorsText(c, t.listener5xxPercent, t.windowSeconds)),
+      );
+      policy(
+        "signature-rejections",
+        "webhook signature rejections",
+        "WARNING",
+        ratioAbove(
+          `More than ${t.signatureRejectionPercent}% of listener requests fail the signature check`,
+          signatureRejections.name.apply((metric) => logMetricFilter(metric)),
+          listener.apply((service) => requestCountFilter(service)),
+          t.signatureRejectionPercent,
+          t.windowSeconds,
+        ),
+        listenerContext.apply((c) => signatureRejectionText(c, t.signatureRejectionPercent, t.windowSeconds)),
+        [signatureRejections],
+      );
+    }
     policy(
       "execution-failures",
       "integration executions failing",

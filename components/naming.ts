@@ -27,6 +27,10 @@ export const LIMITS = {
   compute: { max: 63 },
   // https://cloud.google.com/firestore/docs/manage-databases#database_id
   firestoreDatabase: { min: 4, max: 63 },
+  // Seed "Nom de connexion": at most 49 characters.
+  connection: { max: 49 },
+  // Connectors v1 event subscription ids: an RFC 1035 label (components/managed/validation.ts).
+  eventSubscription: { max: 63 },
 } as const;
 
 export const PATTERNS = {
@@ -76,6 +80,8 @@ export interface ResourceNames {
   triggers: Record<string, TriggerNames>;
   /** The status store: a named Firestore database, never the project's `(default)`. */
   statusDatabase: string;
+  /** The managed backend's Integration Connectors connection (seed "Nom de connexion" rule). */
+  connection: string;
 }
 
 export interface NameInputs {
@@ -212,6 +218,12 @@ export function resourceNames(inputs: NameInputs): ResourceNames {
       serviceAttachment: compute("attachment"),
     },
     triggers,
+    connection: check(
+      "connection",
+      withSuffix(stem, suffix, LIMITS.connection.max),
+      PATTERNS.compute,
+      LIMITS.connection.max,
+    ),
     statusDatabase: check(
       "Firestore database",
       withSuffix(`${stem}-status`, suffix, LIMITS.firestoreDatabase.max),
@@ -220,6 +232,16 @@ export function resourceNames(inputs: NameInputs): ResourceNames {
       LIMITS.firestoreDatabase.min,
     ),
   };
+}
+
+/**
+ * The id of a trigger's event subscription for one event type on the managed connection: one per pair, since a
+ * subscription has a single `eventTypeId`. Unique within the connection (trigger names are unique).
+ */
+export function eventSubscriptionId(triggerName: string, eventType: string): string {
+  const base = `${triggerName}-${eventType.replace(".", "-").toLowerCase()}`;
+  const id = base.length <= LIMITS.eventSubscription.max ? base : shorten(base, LIMITS.eventSubscription.max);
+  return check("event subscription", id, PATTERNS.compute, LIMITS.eventSubscription.max);
 }
 
 /** The settings Pub/Sub can only change by replacing a subscription (filter, topic, enableMessageOrdering). */

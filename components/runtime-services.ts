@@ -30,7 +30,8 @@ export interface RuntimeServicesArgs extends LabelArgs {
   /** Container image of `runtime/` (both roles). */
   readonly image: pulumi.Input<string>;
   /** Public: HubSpot cannot authenticate with IAM, so the signature check is the gate. */
-  readonly listener: RuntimeServiceArgs;
+  /** Absent with the managed backend (Google's connector receives the webhooks). */
+  readonly listener?: RuntimeServiceArgs;
   /** Private: internal ingress, invocable only by `dispatcherInvokers`. */
   readonly dispatcher: RuntimeServiceArgs;
   /** Members allowed to invoke the dispatcher: the push identity. */
@@ -67,7 +68,8 @@ export const RUNTIME_SERVICES_PREVIOUS_TYPE = "hubspot-trigger:listener:Listener
  * dispatcher (Pub/Sub push in, integrations out), with their invoker bindings.
  */
 export class RuntimeServices extends pulumi.ComponentResource {
-  readonly listener: gcp.cloudrunv2.Service;
+  /** Undefined with the managed backend. */
+  readonly listener?: gcp.cloudrunv2.Service;
   readonly dispatcher: gcp.cloudrunv2.Service;
 
   constructor(name: string, args: RuntimeServicesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -84,6 +86,7 @@ export class RuntimeServices extends pulumi.ComponentResource {
       ["listener", args.listener],
       ["dispatcher", args.dispatcher],
     ] as const) {
+      if (service === undefined) continue;
       const { minInstances, maxInstances, concurrency } = service.scaling;
       if (!(minInstances >= 0 && minInstances <= maxInstances && concurrency >= 1 && concurrency <= 1000)) {
         throw new Error(
@@ -116,20 +119,21 @@ export class RuntimeServices extends pulumi.ComponentResource {
         { parent: this, dependsOn: spec.dependsOn },
       );
     };
-    this.listener = service("listener", "INGRESS_TRAFFIC_ALL", args.listener);
     this.dispatcher = service("dispatcher", "INGRESS_TRAFFIC_INTERNAL_ONLY", args.dispatcher);
-
-    new gcp.cloudrunv2.ServiceIamMember(
-      `${name}-listener-public-invoker`,
-      {
-        project: args.project,
-        location: args.region,
-        name: this.listener.name,
-        role: "roles/run.invoker",
-        member: "allUsers",
-      },
-      { parent: this },
-    );
+    if (args.listener !== undefined) {
+      this.listener = service("listener", "INGRESS_TRAFFIC_ALL", args.listener);
+      new gcp.cloudrunv2.ServiceIamMember(
+        `${name}-listener-public-invoker`,
+        {
+          project: args.project,
+          location: args.region,
+          name: this.listener.name,
+          role: "roles/run.invoker",
+          member: "allUsers",
+        },
+        { parent: this },
+      );
+    }
     for (const invoker of args.dispatcherInvokers) {
       new gcp.cloudrunv2.ServiceIamMember(
         `${name}-dispatcher-invoker-${invoker.key}`,
@@ -144,6 +148,6 @@ export class RuntimeServices extends pulumi.ComponentResource {
       );
     }
 
-    this.registerOutputs({ listenerUri: this.listener.uri, dispatcherUri: this.dispatcher.uri });
+    this.registerOutputs({ listenerUri: this.listener?.uri, dispatcherUri: this.dispatcher.uri });
   }
 }

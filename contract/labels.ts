@@ -15,6 +15,7 @@ export const COMPONENT_LABELS = [
   "image",
   "egress",
   "monitoring",
+  "connection",
 ] as const;
 
 export type ComponentLabel = (typeof COMPONENT_LABELS)[number];

@@ -12,6 +12,7 @@ export { EVENT_TYPES, type EventType } from "./events";
 export * from "./stack-config/alerts";
 export * from "./stack-config/fields";
 export * from "./stack-config/identity";
+export * from "./stack-config/managed";
 export * from "./stack-config/namespace";
 export * from "./stack-config/network";
 export * from "./stack-config/outbound";

@@ -12,6 +12,7 @@ function secretArgs(source: SecretSource): SecretArgs {
  * in whatever a section leaves out, with the same defaults the config documents.
  */
 export function hubSpotTriggerArgs(config: StackConfig): HubSpotTriggerArgs {
+  const { connectorVersion, ...managed } = config.managed;
   return {
     ...config,
     clientSecret: secretArgs(config.clientSecret),
@@ -20,5 +21,8 @@ export function hubSpotTriggerArgs(config: StackConfig): HubSpotTriggerArgs {
     proxyPassword: config.proxyPassword && secretArgs(config.proxyPassword),
     // The config's `enabled` is derived from network/subnetwork; the component derives it again.
     egress: config.egress.enabled ? config.egress : undefined,
+    // The section always parses (defaults); only the managed backend takes it, and validation required its version.
+    managed:
+      config.backend === "managed" && connectorVersion !== undefined ? { ...managed, connectorVersion } : undefined,
   };
 }

@@ -31,9 +31,23 @@ export interface DeadLetter {
   topic: string;
 }
 
+/**
+ * The event listener's authentication (Connection.eventingConfig.listenerAuthConfig, which `@pulumi/gcp` 9.37 lacks):
+ * the app's client secret, as a Secret Manager version, under the connector's variable key.
+ */
+export interface ListenerAuth {
+  authType: string;
+  authKey: string;
+  /** The `additionalVariables` key holding the secret. */
+  secretVariable: string;
+  /** `projects/P/secrets/S/versions/V`. */
+  secretVersion: string;
+}
+
 export interface ConnectionEventingProps extends ApiSettings {
   connectionName: string;
   deadLetter?: DeadLetter;
+  listenerAuth?: ListenerAuth;
   privateConnectivityEnabled: boolean;
   privateConnectivityAllowlistedProjects: string[];
   /**
@@ -52,15 +66,22 @@ export interface ConnectionEventingOutputs extends ConnectionEventingProps {
   eventingStatusDescription: string;
 }
 
-type ManagedField = "deadLetter" | "privateConnectivityEnabled" | "privateConnectivityAllowlistedProjects";
+type ManagedField =
+  "deadLetter" | "privateConnectivityEnabled" | "privateConnectivityAllowlistedProjects" | "listenerAuth";
 
 /** Each managed input and the Connection field it writes (the updateMask path). */
 export const UPDATE_MASK_PATHS: Record<ManagedField, string> = {
   deadLetter: "eventingConfig.deadLetterConfig",
   privateConnectivityEnabled: "eventingConfig.privateConnectivityEnabled",
   privateConnectivityAllowlistedProjects: "eventingConfig.privateConnectivityAllowlistedProjects",
+  listenerAuth: "eventingConfig.listenerAuthConfig",
 };
 const MANAGED_FIELDS = Object.keys(UPDATE_MASK_PATHS) as ManagedField[];
+
+/** The fields the stack writes: the listener's authentication only when declared (else the console's stays). */
+function declaredFields(props: ConnectionEventingProps): ManagedField[] {
+  return MANAGED_FIELDS.filter((field) => field !== "listenerAuth" || props.listenerAuth !== undefined);
+}
 const SETTINGS = ["rootUrl", "retry", "polling"] as const;
 
 /** Only the declared fields: drops `__provider` and stale computed outputs. Internal. Exported for testing. */
@@ -75,6 +96,18 @@ export function declaredEventing(inputs: Partial<ConnectionEventingProps>): Conn
         : {}),
     privateConnectivityEnabled: inputs.privateConnectivityEnabled ?? false,
     privateConnectivityAllowlistedProjects: inputs.privateConnectivityAllowlistedProjects ?? [],
+    ...(isUnknown(inputs.listenerAuth)
+      ? { listenerAuth: inputs.listenerAuth }
+      : inputs.listenerAuth
+        ? {
+            listenerAuth: {
+              authType: inputs.listenerAuth.authType,
+              authKey: inputs.listenerAuth.authKey,
+              secretVariable: inputs.listenerAuth.secretVariable,
+              secretVersion: inputs.listenerAuth.secretVersion,
+            },
+          }
+        : {}),
     ...(inputs.reapplyWhen !== undefined ? { reapplyWhen: inputs.reapplyWhen } : {}),
     ...(inputs.rootUrl ? { rootUrl: inputs.rootUrl } : {}),
     ...(inputs.retry ? { retry: inputs.retry } : {}),
@@ -103,13 +136,22 @@ export function eventingPatch(
   ) {
     eventingConfig.privateConnectivityAllowlistedProjects = props.privateConnectivityAllowlistedProjects;
   }
+  if (fields.includes("listenerAuth") && props.listenerAuth) {
+    const auth = props.listenerAuth;
+    eventingConfig.listenerAuthConfig = {
+      authType: auth.authType,
+      authKey: auth.authKey,
+      additionalVariables: [{ key: auth.secretVariable, secretValue: { secretVersion: auth.secretVersion } }],
+    };
+  }
   return { updateMask: fields.map((field) => UPDATE_MASK_PATHS[field]).join(","), body: { eventingConfig } };
 }
 
 function changedFields(olds: Partial<ConnectionEventingProps>, news: ConnectionEventingProps): ManagedField[] {
   const before = declaredEventing(olds);
-  if (before.reapplyWhen !== news.reapplyWhen) return MANAGED_FIELDS;
-  return MANAGED_FIELDS.filter((field) => !sameJson(before[field], news[field]));
+  const fields = before.listenerAuth !== undefined ? MANAGED_FIELDS : declaredFields(news);
+  if (before.reapplyWhen !== news.reapplyWhen) return fields;
+  return fields.filter((field) => !sameJson(before[field], news[field]));
 }
 
 async function patchEventing(api: Api, props: ConnectionEventingProps, fields: readonly ManagedField[]): Promise<void> {
@@ -139,6 +181,8 @@ function observed(
   const config = connection.eventingConfig ?? {};
   const deadLetter = config.deadLetterConfig;
   const runtime = connection.eventingRuntimeData ?? {};
+  const listener = config.listenerAuthConfig;
+  const listenerSecret = listener?.additionalVariables?.find((variable) => variable.secretValue)?.secretValue;
   return {
     ...props,
     deadLetter:
@@ -147,6 +191,16 @@ function observed(
         : undefined,
     privateConnectivityEnabled: config.privateConnectivityEnabled ?? false,
     privateConnectivityAllowlistedProjects: config.privateConnectivityAllowlistedProjects ?? [],
+    // Reported only when declared: a console-set listener authentication is not this resource's to show as drift.
+    listenerAuth:
+      props.listenerAuth && listener
+        ? {
+            authType: listener.authType ?? "",
+            authKey: listener.authKey ?? "",
+            secretVariable: listener.additionalVariables?.find((variable) => variable.secretValue)?.key ?? "",
+            secretVersion: listenerSecret?.secretVersion ?? "",
+          }
+        : undefined,
     eventsListenerEndpoint: runtime.eventsListenerEndpoint ?? "",
     eventingState: runtime.status?.state ?? "",
     eventingStatusDescription: runtime.status?.description ?? "",
@@ -226,7 +280,7 @@ export const connectionEventingProvider: pulumi.dynamic.ResourceProvider = {
     const props = declaredEventing(inputs);
     const api = connectorsApi(props);
     // All managed fields at once: the stack becomes the source of truth for them, whatever the console set before.
-    await patchEventing(api, props, MANAGED_FIELDS);
+    await patchEventing(api, props, declaredFields(props));
     return { id: props.connectionName, outs: withoutUndefined(await observe(api, props)) };
   },
 
@@ -257,8 +311,9 @@ export const connectionEventingProvider: pulumi.dynamic.ResourceProvider = {
       deadLetter: undefined,
       privateConnectivityEnabled: false,
       privateConnectivityAllowlistedProjects: [],
+      listenerAuth: undefined,
     };
-    await patchEventing(api, cleared, MANAGED_FIELDS);
+    await patchEventing(api, cleared, declaredFields(props));
   },
 };
 
@@ -267,6 +322,13 @@ export interface ConnectionEventingArgs {
   connectionName: pulumi.Input<string>;
   /** Where the connection writes events it could not deliver (the seed's dead-letter project and topic). */
   deadLetter?: pulumi.Input<{ projectId: pulumi.Input<string>; topic: pulumi.Input<string> }>;
+  /** The event listener's authentication (the client secret); absent: left as the console set it. */
+  listenerAuth?: pulumi.Input<{
+    authType: pulumi.Input<string>;
+    authKey: pulumi.Input<string>;
+    secretVariable: pulumi.Input<string>;
+    secretVersion: pulumi.Input<string>;
+  }>;
   /** Default false. */
   privateConnectivityEnabled?: pulumi.Input<boolean>;
   /** Projects allowed to reach the eventing service attachment; only with private connectivity. */

@@ -20,3 +20,12 @@ export {
   type PollingPolicy,
   type RetryPolicy,
 } from "./connectors-api";
+export {
+  ManagedBackend,
+  proxyConfigVariables,
+  triggerStatus,
+  type ManagedBackendArgs,
+  type ManagedTrigger,
+  type ManagedTriggerStatus,
+} from "./managed-backend";
+export { resolveManaged, type ResolvedManaged } from "./resolve";

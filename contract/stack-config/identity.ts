@@ -38,7 +38,7 @@ export function serviceAccountEmail(value: string): string {
   return value.replace(/^serviceAccount:/, "").replace(/^projects\/[^/]+\/serviceAccounts\//, "");
 }
 
-function accountEmail() {
+export function accountEmail() {
   return z
     .string({ error: (iss) => `got ${describeValue(iss.input)}; must be a string; ${SERVICE_ACCOUNT_EMAIL.rule}` })
     .transform((value, ctx) => {

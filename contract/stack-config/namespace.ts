@@ -5,6 +5,7 @@ import {
   describeValue,
   flag,
   integer,
+  oneOf,
   resourceName,
   stringList,
   text,
@@ -12,6 +13,7 @@ import {
   type FieldDoc,
 } from "./fields";
 import { serviceAccountsSchema } from "./identity";
+import { BACKENDS, managedSchema } from "./managed";
 import { alertsSchema } from "./alerts";
 import { privateServiceConnectSchema } from "./network";
 import { destinationSchema, egressSchema, proxySchema } from "./outbound";
@@ -215,6 +217,17 @@ const shape = {
   registration: registrationSchema.meta({
     description:
       "Object {mode (api|project|manual, default manual), appId, maxConcurrentRequests (>=5, default 10), retainOnDelete (false), apiVersion (v3|2026-03), credentialKind (developerApiKey|oauthToken)}: how the webhook URL reaches HubSpot.",
+  }),
+  backend: oneOf(BACKENDS, "is not a backend", "one of self-hosted, managed (default self-hosted)")
+    .default("self-hosted")
+    .meta({
+      description:
+        "Who receives HubSpot's webhooks: self-hosted (the stack's Cloud Run listener, default) or managed (Google's HubSpot connector, an Integration Connectors connection; docs/backends.md).",
+      rule: "`self-hosted` or `managed` ([backends](backends.md)); `managed` needs `managed.connectorVersion` and the access token",
+    }),
+  managed: managedSchema.meta({
+    description:
+      "Object {connectorVersion, minNodes (2), maxNodes (50), serviceAccount, privateConnectivity {enabled, allowlistedProjects}, connectorKeys {...}}: the Integration Connectors connection of backend managed (seed connection fields).",
   }),
   alerts: alertsSchema.meta({
     description:

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { describeValue } from "./fields";
+import { connectorVersionName, managedBackendProblems } from "./managed";
 import { privateServiceConnectSchema } from "./network";
 import { DEFAULT_REGION, stackConfigSchema, type SecretKey } from "./namespace";
 import { PROJECT_ID } from "./rules";
@@ -142,7 +143,8 @@ function problemsOf(error: z.ZodError): StackConfigProblem[] {
 
 const SECRET_WHY: Partial<Record<SecretKey, string>> = {
   clientSecret: "the HubSpot app's client secret verifies every webhook signature",
-  accessToken: "enrichment reads objects back from HubSpot with the private app's access token",
+  accessToken:
+    "enrichment (and, with backend managed, the connection itself) reads HubSpot with the private app's access token",
   proxyPassword: "the proxy authenticates HubSpot calls with proxy.username and this password",
 };
 
@@ -188,9 +190,18 @@ function contextProblems<S>(
   // Judged on the raw section, so a proxy with another problem (no host) still reports a missing password.
   const proxy = isPlainObject(input.proxy) ? input.proxy : {};
   const proxyAuthenticates = proxy.enabled === true && (proxy.authScheme === "BASIC" || proxy.authScheme === "DIGEST");
+  const managed = input.backend === "managed";
+  problems.push(...managedBackendProblems(input));
+  if (managed && secrets.previousClientSecret !== undefined) {
+    problems.push({
+      path: ["previousClientSecret"],
+      message:
+        "is set with backend managed; the connection verifies with one client secret: rotate by replacing clientSecret",
+    });
+  }
   const needed: Partial<Record<SecretKey, boolean>> = {
     clientSecret: true,
-    accessToken: enrichment.success && enrichment.data.enabled,
+    accessToken: managed || (enrichment.success && enrichment.data.enabled),
     proxyPassword: proxyAuthenticates,
   };
   for (const key of ["clientSecret", "previousClientSecret", "accessToken", "proxyPassword"] as const) {
@@ -280,6 +291,12 @@ function applyComputedDefaults<S>(
         }
       : { image }),
     ...rest,
+    managed: {
+      ...rest.managed,
+      ...(rest.managed.connectorVersion !== undefined
+        ? { connectorVersion: connectorVersionName(rest.managed.connectorVersion, context.project ?? "") }
+        : {}),
+    },
     integration: {
       name: integrationName,
       location: integration.location ?? region,

@@ -116,6 +116,24 @@ export function computedOutputs(
       const length = typeof inputs.length === "number" ? inputs.length : 8;
       return { result: stableSuffix(name, length).replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)]) };
     }
+    case "gcp:integrationconnectors/connection:Connection": {
+      const id = `projects/${project}/locations/${region}/connections/${resourceName}`;
+      return { id, name: resourceName, updateTime: "2026-01-01T00:00:00Z", connectionRevision: "1" };
+    }
+    // The managed backend's dynamic resources (components/managed): what Google would report once provisioned. The
+    // listener endpoint is under `.invalid` (RFC 2606), so nobody takes the offline value for a real one.
+    case "pulumi-nodejs:dynamic/connectors:ConnectionEventing":
+      return {
+        eventsListenerEndpoint: `https://eventing-${stableSuffix(String(inputs.connectionName ?? name))}.connectors.invalid/listener`,
+        eventingState: "ACTIVE",
+        eventingStatusDescription: "",
+      };
+    case "pulumi-nodejs:dynamic/connectors:EventSubscription":
+      return {
+        subscriptionName: `${String(inputs.connectionName ?? "")}/eventSubscriptions/${String(inputs.eventSubscriptionId ?? name)}`,
+        state: "CREATING",
+        stateDescription: "",
+      };
     default:
       return {};
   }

@@ -37,6 +37,7 @@ export function neededApis(resources: readonly PlannedResource[], defaultProject
     privateServiceConnect: resources.some((r) => r.type.startsWith("gcp:compute/")),
     buildsImage: resources.some((r) => IMAGE_BUILD_TYPES.has(r.type)),
     alerts: resources.some((r) => API_BY_RESOURCE_TYPE[r.type] === API.monitoring),
+    managed: resources.some((r) => API_BY_RESOURCE_TYPE[r.type] === API.connectors),
   });
   for (const api of stackApis) add(defaultProject, api);
   for (const resource of resources) {
