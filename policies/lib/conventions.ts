@@ -17,6 +17,12 @@ export const TYPES = {
   address: "gcp:compute/address:Address",
   artifactRepository: "gcp:artifactregistry/repository:Repository",
   alertPolicy: "gcp:monitoring/alertPolicy:AlertPolicy",
+  /** Google's HubSpot connector as an Integration Connectors connection: the listener of backend `managed`. */
+  connection: "gcp:integrationconnectors/connection:Connection",
+  /** The connection's eventing settings @pulumi/gcp cannot set (components/managed/connection-eventing.ts). */
+  connectionEventing: "pulumi-nodejs:dynamic/connectors:ConnectionEventing",
+  /** One event subscription of the connection, writing to the events topic (components/managed/event-subscription.ts). */
+  eventSubscription: "pulumi-nodejs:dynamic/connectors:EventSubscription",
   webhookSettings: "pulumi-nodejs:dynamic/hubspot:WebhookSettings",
   webhookSubscription: "pulumi-nodejs:dynamic/hubspot:WebhookSubscription",
 } as const;
@@ -33,6 +39,7 @@ export const LABELLED_TYPES: readonly string[] = [
   TYPES.forwardingRule,
   TYPES.address,
   TYPES.artifactRepository,
+  TYPES.connection,
 ];
 
 /** Types whose labels argument is `userLabels` (Cloud Monitoring's name for them), not `labels`. */

@@ -50,9 +50,11 @@ function derivedEmail(account: PolicyResource): string | undefined {
 
 /**
  * The emails `role` is used as, read where it is used: the service account a Cloud Run service runs as (the listener,
- * or the dispatcher for the trigger account) and the OIDC identity of push subscriptions (the push account). This
- * finds existing accounts (`hubspot-trigger:serviceAccounts`), which are not resources of the stack; a service
- * without one runs as the Compute Engine default account (hubspot-trigger-iam-runtime-accounts-dedicated).
+ * or the dispatcher for the trigger account), the service account of an Integration Connectors connection (backend
+ * `managed`: the connection is the listener, and runs as the listener account or `hubspot-trigger:managed.serviceAccount`)
+ * and the OIDC identity of push subscriptions (the push account). This finds existing accounts
+ * (`hubspot-trigger:serviceAccounts`), which are not resources of the stack; a service without one runs as the
+ * Compute Engine default account (hubspot-trigger-iam-runtime-accounts-dedicated).
  */
 export function usedIdentities(resources: PolicyResource[], role: AccountRole): (string | Unknown)[] {
   const emails =
@@ -60,9 +62,12 @@ export function usedIdentities(resources: PolicyResource[], role: AccountRole): 
       ? resources
           .filter((r) => r.type === TYPES.subscription)
           .map((r) => readString(r.props, "pushConfig.oidcToken.serviceAccountEmail"))
-      : servicesOf(resources, role === "listener" ? "listener" : "dispatcher").map((r) =>
-          readString(r.props, "template.serviceAccount"),
-        );
+      : role === "listener"
+        ? [
+            ...servicesOf(resources, "listener").map((r) => readString(r.props, "template.serviceAccount")),
+            ...connectionsOf(resources).map((r) => readString(r.props, "serviceAccount")),
+          ]
+        : servicesOf(resources, "dispatcher").map((r) => readString(r.props, "template.serviceAccount"));
   return emails.filter((email): email is string | Unknown => email !== undefined && email !== "");
 }
 
@@ -89,6 +94,11 @@ export function accountMembers(resources: PolicyResource[], role: AccountRole): 
 /** Every service account member of this stack's runtime accounts (listener, trigger, push). */
 export function runtimeAccountMembers(resources: PolicyResource[]): (string | Unknown)[] {
   return (Object.keys(ACCOUNT_ROLES) as AccountRole[]).flatMap((role) => accountMembers(resources, role));
+}
+
+/** Integration Connectors connections of this stack (backend `managed`, where one replaces the Cloud Run listener). */
+export function connectionsOf(resources: PolicyResource[]): PolicyResource[] {
+  return resources.filter((r) => r.type === TYPES.connection);
 }
 
 /** Cloud Run services of this stack labelled with `component`. */

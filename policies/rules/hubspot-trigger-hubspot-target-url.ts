@@ -1,7 +1,8 @@
+import type { PolicyResource } from "@pulumi/policy";
 import { HTTP_PATHS } from "../vendor/contract";
 import { TYPES } from "../lib/conventions";
 import { envVar } from "../lib/cloud-run";
-import { servicesOf, type StackRule } from "../lib/rule";
+import { connectionsOf, servicesOf, type StackRule } from "../lib/rule";
 import { readArray, readString } from "../lib/values";
 
 interface TargetUrlConfig {
@@ -19,6 +20,17 @@ function listenerWebhookUrls(listeners: ReturnType<typeof servicesOf>): string[]
   });
 }
 
+/**
+ * The webhook URLs of this stack's Integration Connectors connections (backend `managed`): the connection's
+ * `eventsListenerEndpoint`, known once Google has provisioned the listener (empty or unknown before).
+ */
+function managedListenerUrls(resources: PolicyResource[]): string[] {
+  return resources
+    .filter((r) => r.type === TYPES.connectionEventing)
+    .map((r) => readString(r.props, "eventsListenerEndpoint"))
+    .filter((url): url is string => typeof url === "string" && url !== "");
+}
+
 /** Cloud Run's deterministic URL form, `<service>-<project number>.<region>.run.app`, which `uri` may not list. */
 function isDeterministicHost(listener: ReturnType<typeof servicesOf>[number], host: string): boolean {
   const name = readString(listener.props, "name");
@@ -33,12 +45,14 @@ function isDeterministicHost(listener: ReturnType<typeof servicesOf>[number], ho
  * Severity: critical. Protects against HubSpot delivering CRM events to the wrong place: a plain-http target sends
  * event data and signatures in clear text, and a target that is not this stack's listener (a copy-pasted URL from
  * another environment) feeds prod events into dev or loses them. The listener's PUBLIC_URL must also equal the
- * registered URL, since the v3 signature covers the exact URL HubSpot called.
+ * registered URL, since the v3 signature covers the exact URL HubSpot called. With backend `managed` the listener is
+ * Google's HubSpot connector: the target is the connection's events listener endpoint.
  * https://developers.hubspot.com/docs/api/webhooks#webhook-settings
  */
 export const targetUrl: StackRule = {
   name: "hubspot-trigger-hubspot-target-url",
-  description: "The HubSpot webhook target URL is https and points at this stack's listener.",
+  description:
+    "The HubSpot webhook target URL is https and points at this stack's listener or, with backend managed, its connection's listener endpoint.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
@@ -49,7 +63,8 @@ export const targetUrl: StackRule = {
   validateStack: (args, report) => {
     const allowedHosts = args.getConfig<TargetUrlConfig>().allowedHosts ?? [];
     const listeners = servicesOf(args.resources, "listener");
-    const expected = listenerWebhookUrls(listeners);
+    const managed = connectionsOf(args.resources).length > 0;
+    const expected = [...listenerWebhookUrls(listeners), ...managedListenerUrls(args.resources)];
     const listenerKnown = expected.length > 0;
     for (const settings of args.resources.filter((r) => r.type === TYPES.webhookSettings)) {
       const target = readString(settings.props, "targetUrl");
@@ -62,9 +77,9 @@ export const targetUrl: StackRule = {
         continue;
       }
       if (url.protocol !== "https:") report(`targetUrl "${target}" is not https.`, settings.urn);
-      if (listeners.length === 0) {
+      if (listeners.length === 0 && !managed) {
         report(
-          "No listener service (Cloud Run, label component=listener) in this stack to receive the webhooks.",
+          "No listener service (Cloud Run, label component=listener) or Integration Connectors connection in this stack to receive the webhooks.",
           settings.urn,
         );
         continue;

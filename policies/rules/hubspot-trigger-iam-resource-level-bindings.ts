@@ -5,6 +5,8 @@ import { UNKNOWN } from "../lib/values";
 /** Roles that this package always binds on one resource; project-wide they reach every secret, topic or service. */
 const RESOURCE_ROLES = [
   "roles/secretmanager.secretAccessor",
+  // Granted with the accessor to the managed backend's connection account (Google's HubSpot connector asks for both).
+  "roles/secretmanager.viewer",
   "roles/pubsub.publisher",
   "roles/pubsub.subscriber",
   "roles/run.invoker",
@@ -43,7 +45,7 @@ const PROJECT_TYPES = Object.keys(IAM_TYPES).filter((type) => IAM_TYPES[type].sc
 
 /**
  * Severity: high. Protects against project-wide grants of data-plane roles: a project-level secretAccessor reads
- * every secret of the project (other teams' included), a project-level publisher writes to every topic, a
+ * every secret of the project (other teams' included), a project-level secret viewer lists them all, a project-level publisher writes to every topic, a
  * project-level serviceAccountTokenCreator impersonates every account. Least privilege binds them on the secret,
  * topic, subscription, service or account.
  * https://cloud.google.com/secret-manager/docs/access-control#best-practices
@@ -51,7 +53,7 @@ const PROJECT_TYPES = Object.keys(IAM_TYPES).filter((type) => IAM_TYPES[type].sc
 export const resourceLevelBindings: ResourceRule = {
   name: "hubspot-trigger-iam-resource-level-bindings",
   description:
-    "Secret accessor, Pub/Sub, Cloud Run invoker and token creator roles are bound on resources, and Firestore roles on one named database, never project-wide.",
+    "Secret accessor and viewer, Pub/Sub, Cloud Run invoker and token creator roles are bound on resources, and Firestore roles on one named database, never project-wide.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

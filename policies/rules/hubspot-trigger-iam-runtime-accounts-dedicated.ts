@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { configKey, TYPES } from "../lib/conventions";
-import { componentOf, servicesOf, type StackRule } from "../lib/rule";
+import { componentOf, connectionsOf, servicesOf, type StackRule } from "../lib/rule";
 import { readString } from "../lib/values";
 import { googleManagedAccountProblem, type AccountRole } from "../vendor/contract";
 
@@ -27,12 +27,27 @@ function identityUses(resources: PolicyResource[]): IdentityUse[] {
 }
 
 /**
+ * The accounts Integration Connectors connections run as (backend `managed`: the connection is the listener). A
+ * connection naming none or a Google default account is hubspot-trigger-managed-connection-account's to report; here
+ * it only must not share its account with another role.
+ */
+function connectionUses(resources: PolicyResource[]): IdentityUse[] {
+  return connectionsOf(resources).flatMap((resource) => {
+    const email = readString(resource.props, "serviceAccount");
+    return typeof email === "string" && email !== "" && googleManagedAccountProblem(email) === undefined
+      ? [{ role: "listener" as const, resource, email }]
+      : [];
+  });
+}
+
+/**
  * Severity: high. Protects against a runtime identity holding more than its role: a Cloud Run service that names no
  * account runs as the Compute Engine default account, which every other workload of the project shares and which
  * often holds roles/editor; Google's default accounts and service agents are never a workload's own identity; and
  * one account in two roles holds both roles' rights (a listener account that may also invoke the dispatcher lets
  * whoever controls the public listener run integrations without a HubSpot signature). This holds whether the stack
- * creates the accounts or uses existing ones (`hubspot-trigger:serviceAccounts`).
+ * creates the accounts or uses existing ones (`hubspot-trigger:serviceAccounts`), and for either backend: with
+ * `managed` the listener identity is the Integration Connectors connection's `serviceAccount`.
  * https://cloud.google.com/iam/docs/best-practices-service-accounts#single-purpose
  */
 export const runtimeAccountsDedicated: StackRule = {
@@ -42,13 +57,14 @@ export const runtimeAccountsDedicated: StackRule = {
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
-    "Give each Cloud Run service its own `template.serviceAccount` and each push subscription the push account, " +
-    `three different user-managed accounts: leave ${configKey("serviceAccounts")} unset for accounts the stack ` +
-    "creates, or name three existing accounts made for this trigger.",
+    "Give each Cloud Run service (and the Integration Connectors connection of backend managed) its own service " +
+    "account and each push subscription the push account, three different user-managed accounts: leave " +
+    `${configKey("serviceAccounts")} and ${configKey("managed.serviceAccount")} unset for accounts the stack ` +
+    "creates, or name existing accounts made for this trigger.",
   url: "https://cloud.google.com/iam/docs/best-practices-service-accounts#single-purpose",
   validateStack: (args, report) => {
     const firstRole = new Map<string, AccountRole>();
-    for (const use of identityUses(args.resources)) {
+    for (const use of [...identityUses(args.resources), ...connectionUses(args.resources)]) {
       if (use.email === undefined) {
         report(
           `Cloud Run service ${use.resource.name} names no service account, so it runs as the Compute Engine default account.`,

@@ -26,6 +26,10 @@ import { pushDeadLetterPolicy } from "./hubspot-trigger-pubsub-push-dead-letter-
 import { pushRetryPolicy } from "./hubspot-trigger-pubsub-push-retry-policy";
 import { secretMaterial } from "./hubspot-trigger-secretmanager-secret-material";
 import { secretReplication } from "./hubspot-trigger-secretmanager-replication";
+import { managedConnectionAccount } from "./hubspot-trigger-managed-connection-account";
+import { managedDeadLetter } from "./hubspot-trigger-managed-dead-letter";
+import { managedEventingOnly } from "./hubspot-trigger-managed-eventing-only";
+import { managedPrivateConnectivity } from "./hubspot-trigger-managed-private-connectivity";
 
 export const rules: Rule[] = [
   // 1. Triggers
@@ -63,4 +67,9 @@ export const rules: Rule[] = [
   // 9. Monitoring
   alertChannels,
   backlogAlerts,
+  // 10. Managed backend (Integration Connectors)
+  managedConnectionAccount,
+  managedEventingOnly,
+  managedPrivateConnectivity,
+  managedDeadLetter,
 ];

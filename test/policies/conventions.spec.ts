@@ -2,7 +2,16 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { artifactregistry, cloudrunv2, compute, projects, pubsub, secretmanager, serviceaccount } from "@pulumi/gcp";
+import {
+  artifactregistry,
+  cloudrunv2,
+  compute,
+  integrationconnectors,
+  projects,
+  pubsub,
+  secretmanager,
+  serviceaccount,
+} from "@pulumi/gcp";
 import { LABELLED_TYPES, TYPES } from "../../policies/lib/conventions";
 import { resourceNameProblems } from "../../policies/vendor/contract";
 import { IAM_TYPES } from "../../policies/lib/iam";
@@ -30,6 +39,22 @@ describe("pack conventions", () => {
     assert.equal(TYPES.serviceAttachment, token(compute.ServiceAttachment));
     assert.equal(TYPES.forwardingRule, token(compute.ForwardingRule));
     assert.equal(TYPES.address, token(compute.Address));
+    assert.equal(TYPES.connection, token(integrationconnectors.Connection));
+  });
+
+  it("uses the dynamic type tokens the managed backend's providers register (module connectors)", () => {
+    // A dynamic resource's token is pulumi-nodejs:dynamic/<module>:<type>, from the last two arguments of its super().
+    const ROOT = path.resolve(__dirname, "../..");
+    const cases: [string, string, string][] = [
+      [TYPES.connectionEventing, "components/managed/connection-eventing.ts", "ConnectionEventing"],
+      [TYPES.eventSubscription, "components/managed/event-subscription.ts", "EventSubscription"],
+    ];
+    for (const [type, file, name] of cases) {
+      const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+      const [, module, declared] = /super\([^)]*"([a-z]+)", "([A-Za-z]+)"\);/.exec(source) ?? [];
+      assert.equal(declared, name, file);
+      assert.equal(type, `pulumi-nodejs:dynamic/${module}:${declared}`, file);
+    }
   });
 
   it("knows every IAM member, binding and policy type by its real token", () => {

@@ -8,7 +8,7 @@ import { rules } from "../../policies/rules";
 
 const POLICIES = path.resolve(__dirname, "../../policies");
 const RULES_DIR = path.join(POLICIES, "rules");
-const SERVICES = ["hubspot", "iam", "secretmanager", "pubsub", "cloudrun", "psc", "gcp", "monitoring"];
+const SERVICES = ["hubspot", "iam", "secretmanager", "pubsub", "cloudrun", "psc", "gcp", "monitoring", "managed"];
 
 describe("policy pack", () => {
   it("names every rule hubspot-trigger-<service>-<what>, uniquely", () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { dispatcherPrivate } from "../../../policies/rules/hubspot-trigger-cloudrun-dispatcher-private";
 import { messages } from "../support/harness";
-import { buildExistingStack, buildStack, EXISTING_ACCOUNTS, MEMBERS } from "../support/stack";
+import { buildExistingStack, buildManagedStack, buildStack, EXISTING_ACCOUNTS, MEMBERS } from "../support/stack";
 
 describe("hubspot-trigger-cloudrun-dispatcher-private", () => {
   it("accepts an internal dispatcher invoked by the push identity only", () => {
@@ -44,5 +44,9 @@ describe("hubspot-trigger-cloudrun-dispatcher-private", () => {
     assert.deepEqual(messages(dispatcherPrivate, stack), [
       `serviceAccount:${EXISTING_ACCOUNTS.listener} may invoke the dispatcher; only the push identity may.`,
     ]);
+  });
+
+  it("backend managed: holds with a connection and no listener service", () => {
+    assert.deepEqual(messages(dispatcherPrivate, buildManagedStack()), []);
   });
 });

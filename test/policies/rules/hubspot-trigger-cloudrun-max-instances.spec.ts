@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { maxInstances } from "../../../policies/rules/hubspot-trigger-cloudrun-max-instances";
 import { analyzeResource, messages, UNKNOWN_STRING } from "../support/harness";
-import { one } from "../support/stack";
+import { buildManagedStack, one } from "../support/stack";
 
 describe("hubspot-trigger-cloudrun-max-instances", () => {
   it("accepts a template maximum and a service-level maximum", () => {
@@ -24,5 +24,9 @@ describe("hubspot-trigger-cloudrun-max-instances", () => {
   it("waits for a maximum that is unknown during preview", () => {
     const props = { template: { scaling: { maxInstanceCount: UNKNOWN_STRING } } };
     assert.deepEqual(analyzeResource(maxInstances, "gcp:cloudrunv2/service:Service", props), []);
+  });
+
+  it("backend managed: holds with a connection and no listener service", () => {
+    assert.deepEqual(messages(maxInstances, buildManagedStack()), []);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { minInstances } from "../../../policies/rules/hubspot-trigger-cloudrun-min-instances";
 import { messages } from "../support/harness";
-import { one } from "../support/stack";
+import { buildManagedStack, one } from "../support/stack";
 
 function withMin(min: number | undefined) {
   return one("listener", (inputs) => {
@@ -27,5 +27,9 @@ describe("hubspot-trigger-cloudrun-min-instances", () => {
     assert.deepEqual(messages(minInstances, [withMin(2)], config), [
       "Minimum instance count is 2; at least 3 warm instance(s) required: raise hubspot-trigger:scaling.minInstances.",
     ]);
+  });
+
+  it("backend managed: holds with a connection and no listener service", () => {
+    assert.deepEqual(messages(minInstances, buildManagedStack()), []);
   });
 });

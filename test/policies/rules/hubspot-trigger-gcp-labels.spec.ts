@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { labels } from "../../../policies/rules/hubspot-trigger-gcp-labels";
 import { messages } from "../support/harness";
-import { buildStack, one } from "../support/stack";
+import { buildManagedStack, buildStack, one } from "../support/stack";
 
 describe("hubspot-trigger-gcp-labels", () => {
   it("accepts every labelled resource of the compliant stack", () => {
@@ -54,5 +54,13 @@ describe("hubspot-trigger-gcp-labels", () => {
     } as unknown as ResourceValidationArgs;
     void labels.validateResource(args, (message) => found.push(message));
     assert.deepEqual(found, []);
+  });
+
+  it("backend managed: accepts the labelled connection, and reports one without labels", () => {
+    assert.deepEqual(messages(labels, buildManagedStack()), []);
+    const unlabelled = buildManagedStack((s) => {
+      (s.connection.inputs as { labels?: unknown }).labels = undefined;
+    }).filter((r) => r.name === "connection");
+    assert.equal(messages(labels, unlabelled).length, 3);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { targetUrl } from "../../../policies/rules/hubspot-trigger-hubspot-target-url";
 import { messages } from "../support/harness";
-import { buildStack, WEBHOOK_URL } from "../support/stack";
+import { buildManagedStack, buildStack, MANAGED_WEBHOOK_URL, WEBHOOK_URL } from "../support/stack";
 
 function withTarget(target: string, publicUrl = target) {
   return buildStack((s) => {
@@ -46,7 +46,20 @@ describe("hubspot-trigger-hubspot-target-url", () => {
       s.listener.inputs.labels.component = "dispatcher";
     }).filter((r) => r.name !== "dispatcher");
     assert.deepEqual(messages(targetUrl, stack), [
-      "No listener service (Cloud Run, label component=listener) in this stack to receive the webhooks.",
+      "No listener service (Cloud Run, label component=listener) or Integration Connectors connection in this stack to receive the webhooks.",
+    ]);
+  });
+
+  it("backend managed: accepts the connection's listener endpoint, with no listener service", () => {
+    assert.deepEqual(messages(targetUrl, buildManagedStack()), []);
+  });
+
+  it("backend managed: reports a target that is not the connection's listener endpoint", () => {
+    const stack = buildManagedStack((s) => {
+      s.webhookSettings.inputs.targetUrl = WEBHOOK_URL;
+    });
+    assert.deepEqual(messages(targetUrl, stack), [
+      `targetUrl "${WEBHOOK_URL}" is not this stack's listener (expected ${MANAGED_WEBHOOK_URL}).`,
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { noPublicMembers } from "../../../policies/rules/hubspot-trigger-iam-no-public-members";
 import { analyzeStack, messages, planned } from "../support/harness";
-import { buildStack } from "../support/stack";
+import { buildManagedStack, buildStack } from "../support/stack";
 
 describe("hubspot-trigger-iam-no-public-members", () => {
   it("accepts allUsers as invoker of the listener", () => {
@@ -57,5 +57,9 @@ describe("hubspot-trigger-iam-no-public-members", () => {
     assert.deepEqual(analyzeStack(noPublicMembers, stack), [
       'Grants roles/run.developer on cloudRunService "hubspot-prod-listener" to allUsers.',
     ]);
+  });
+
+  it("backend managed: holds with a connection and no listener service", () => {
+    assert.deepEqual(messages(noPublicMembers, buildManagedStack()), []);
   });
 });

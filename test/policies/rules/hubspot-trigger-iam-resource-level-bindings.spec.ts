@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { resourceLevelBindings } from "../../../policies/rules/hubspot-trigger-iam-resource-level-bindings";
 import { analyzeResource, messages, planned } from "../support/harness";
-import { buildStack, MEMBERS } from "../support/stack";
+import { buildManagedStack, buildStack, MEMBERS } from "../support/stack";
 
 describe("hubspot-trigger-iam-resource-level-bindings", () => {
   it("accepts bindings on the secret, topic, subscription, service and account", () => {
@@ -95,5 +95,24 @@ describe("hubspot-trigger-iam-resource-level-bindings", () => {
         [],
       );
     });
+  });
+
+  it("backend managed: accepts the connection account's secret-level and topic-level bindings", () => {
+    const stack = buildManagedStack();
+    const roles = stack.map((r) => `${r.type} ${String(r.inputs.role)}`);
+    assert.ok(roles.includes("gcp:secretmanager/secretIamMember:SecretIamMember roles/secretmanager.viewer"));
+    assert.ok(roles.includes("gcp:pubsub/topicIAMMember:TopicIAMMember roles/pubsub.publisher"));
+    assert.deepEqual(messages(resourceLevelBindings, stack), []);
+  });
+
+  it("reports the secret viewer granted project-wide (the managed backend binds it on each secret)", () => {
+    const viewer = planned("gcp:projects/iAMMember:IAMMember", "viewer", {
+      project: "acme-prod",
+      role: "roles/secretmanager.viewer",
+      member: MEMBERS.listener,
+    });
+    assert.deepEqual(messages(resourceLevelBindings, [viewer]), [
+      "Grants roles/secretmanager.viewer on the whole project; bind it on the one resource the member uses.",
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { runtimeAccountsDedicated } from "../../../policies/rules/hubspot-trigger-iam-runtime-accounts-dedicated";
 import { analyzeStack, messages, UNKNOWN_STRING } from "../support/harness";
-import { buildExistingStack, buildStack, EXISTING_ACCOUNTS } from "../support/stack";
+import { buildExistingStack, buildManagedStack, buildStack, EXISTING_ACCOUNTS } from "../support/stack";
 
 // Default accounts: https://cloud.google.com/iam/docs/service-account-types#default
 const COMPUTE_DEFAULT = "123456789012-compute@developer.gserviceaccount.com";
@@ -48,5 +48,27 @@ describe("hubspot-trigger-iam-runtime-accounts-dedicated", () => {
       s.triggerSubscription.inputs.pushConfig.oidcToken.serviceAccountEmail = UNKNOWN_STRING;
     });
     assert.deepEqual(analyzeStack(runtimeAccountsDedicated, stack), []);
+  });
+
+  it("backend managed: accepts the connection running as the listener account, with no listener service", () => {
+    assert.deepEqual(messages(runtimeAccountsDedicated, buildManagedStack()), []);
+  });
+
+  it("backend managed: reports the connection sharing the dispatcher's account, on the connection", () => {
+    const trigger = "hubspot-prod-trigger@acme-prod.iam.gserviceaccount.com";
+    const stack = buildManagedStack((s) => {
+      s.connection.inputs.serviceAccount = trigger;
+    });
+    assert.deepEqual(messages(runtimeAccountsDedicated, stack), [
+      `${trigger} is both the trigger and the listener identity; each role needs its own account.`,
+    ]);
+    assert.equal(analyzeStack(runtimeAccountsDedicated, stack).length, 1, "the same through analyzer-like args");
+  });
+
+  it("backend managed: leaves a connection without an account to hubspot-trigger-managed-connection-account", () => {
+    const stack = buildManagedStack((s) => {
+      s.connection.inputs.serviceAccount = COMPUTE_DEFAULT;
+    });
+    assert.deepEqual(messages(runtimeAccountsDedicated, stack), []);
   });
 });

@@ -355,3 +355,105 @@ export function buildExistingStack(edit: (stack: StackInputs) => void = () => un
       !(r.type === "gcp:pubsub/topic:Topic" && r.name === "dead-letter"),
   );
 }
+
+/** The managed listener's webhook URL: ConnectionEventing's `eventsListenerEndpoint` output once Google provisioned it. */
+export const MANAGED_WEBHOOK_URL = "https://hubspot-prod-connection-listener.integrationconnectors.example/webhook";
+const CONNECTION_NAME = `projects/${PROJECT}/locations/${REGION}/connections/hubspot-prod`;
+
+/** What backend `managed` adds: Google's HubSpot connector, its eventing settings, subscriptions and IAM. */
+export function managedInputs() {
+  const listenerEmail = `hubspot-prod-listener@${PROJECT}.iam.gserviceaccount.com`;
+  const clientSecret = "projects/123456789012/secrets/hubspot-prod-client-secret";
+  return {
+    connection: {
+      type: "gcp:integrationconnectors/connection:Connection",
+      name: "connection",
+      inputs: {
+        project: PROJECT,
+        location: REGION,
+        name: "hubspot-prod",
+        connectorVersion: `projects/${PROJECT}/locations/global/providers/gcp/connectors/hubspot/versions/1`,
+        serviceAccount: listenerEmail as string | undefined,
+        eventingEnablementType: "ONLY_EVENTING" as string | undefined,
+        nodeConfig: { minNodeCount: 2, maxNodeCount: 50 },
+        labels: labels("listener"),
+        authConfig: {
+          authType: "AUTH_TYPE_UNSPECIFIED",
+          authKey: "private-app-access-token",
+          additionalVariables: [
+            {
+              key: "access_token",
+              secretValue: { secretVersion: "projects/123456789012/secrets/hubspot-prod-access-token/versions/latest" },
+            },
+          ],
+        },
+        eventingConfig: {
+          registrationDestinationConfig: { key: "hubspot", destinations: [{ host: "https://api.hubapi.com" }] },
+          authConfig: {
+            authType: "USER_PASSWORD",
+            userPassword: { username: "hubspot", password: { secretVersion: `${clientSecret}/versions/latest` } },
+          },
+          enrichmentEnabled: false,
+        },
+        configVariables: [{ key: "proxy_enabled", booleanValue: false }],
+      },
+    },
+    connectionEventing: {
+      type: "pulumi-nodejs:dynamic/connectors:ConnectionEventing",
+      name: "connection-eventing",
+      inputs: {
+        connectionName: CONNECTION_NAME,
+        deadLetter: { projectId: PROJECT, topic: "hubspot-prod-dead-letter" } as
+          { projectId?: string; topic?: string } | undefined,
+        privateConnectivityEnabled: true as boolean | undefined,
+        privateConnectivityAllowlistedProjects: ["acme-integrations"],
+      },
+    },
+    dealCreationEvents: {
+      type: "pulumi-nodejs:dynamic/connectors:EventSubscription",
+      name: "event-subscription-deal-creation",
+      inputs: {
+        connectionName: CONNECTION_NAME,
+        eventSubscriptionId: "deal-sync-deal-creation",
+        eventTypeId: "deal.creation",
+        pubsub: { projectId: PROJECT, topicId: "hubspot-prod-events", attributes: { trigger: "deal-sync" } },
+        serviceAccount: listenerEmail,
+      },
+    },
+    clientSecretViewer: {
+      type: "gcp:secretmanager/secretIamMember:SecretIamMember",
+      name: "client-secret-connection-viewer",
+      inputs: { secretId: clientSecret, role: "roles/secretmanager.viewer", member: MEMBERS.listener },
+    },
+    deadLetterConnectionPublisher: {
+      type: "gcp:pubsub/topicIAMMember:TopicIAMMember",
+      name: "dead-letter-connection",
+      inputs: { topic: DEAD_LETTER_PATH, role: "roles/pubsub.publisher", member: MEMBERS.listener },
+    },
+  } satisfies Record<string, ResourceInputs>;
+}
+
+export type ManagedInputs = ReturnType<typeof managedInputs>;
+
+/** Resources backend `managed` does not create: the Cloud Run listener, its public invoker and its PSC. */
+const SELF_HOSTED_ONLY = ["listener", "listenerPublic", "attachment", "forwardingRule"] as const;
+
+/**
+ * The compliant stack with backend `managed`: no listener Cloud Run service and no PSC of it; a connection running as
+ * the listener account (which keeps its secret and topic bindings), its eventing with private connectivity and the
+ * dead-letter topic, an event subscription, and HubSpot's target URL set to the connection's listener endpoint.
+ */
+export function buildManagedStack(
+  edit: (stack: StackInputs & ManagedInputs) => void = () => undefined,
+): PlannedResource[] {
+  const stack = { ...stackInputs(), ...managedInputs() };
+  stack.webhookSettings.inputs.targetUrl = MANAGED_WEBHOOK_URL;
+  edit(stack);
+  const kept = Object.entries(stack).filter(([key]) => !(SELF_HOSTED_ONLY as readonly string[]).includes(key));
+  return kept.map(([key, r]: [string, ResourceInputs]) => {
+    const resource = planned(r.type, r.name, r.inputs);
+    if (key === "connectionEventing")
+      resource.outputs = { ...resource.outputs, eventsListenerEndpoint: MANAGED_WEBHOOK_URL };
+    return resource;
+  });
+}
