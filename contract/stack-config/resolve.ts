@@ -143,8 +143,7 @@ function problemsOf(error: z.ZodError): StackConfigProblem[] {
 
 const SECRET_WHY: Partial<Record<SecretKey, string>> = {
   clientSecret: "the HubSpot app's client secret verifies every webhook signature",
-  accessToken:
-    "enrichment (and, with backend managed, the connection itself) reads HubSpot with the private app's access token",
+  accessToken: "enrichment reads objects back from HubSpot with the private app's access token",
   proxyPassword: "the proxy authenticates HubSpot calls with proxy.username and this password",
 };
 
@@ -204,6 +203,10 @@ function contextProblems<S>(
     accessToken: managed || (enrichment.success && enrichment.data.enabled),
     proxyPassword: proxyAuthenticates,
   };
+  const why = (key: SecretKey): string | undefined =>
+    key === "accessToken" && managed
+      ? "the managed backend's connection authenticates to HubSpot with the private app's access token"
+      : SECRET_WHY[key];
   for (const key of ["clientSecret", "previousClientSecret", "accessToken", "proxyPassword"] as const) {
     const refKey = `${key}Ref`;
     if (secrets[key] !== undefined && input[refKey] !== undefined) {
@@ -214,7 +217,7 @@ function contextProblems<S>(
     } else if (secrets[key] === undefined && input[refKey] === undefined && needed[key]) {
       problems.push({
         path: [key],
-        message: `missing; ${SECRET_WHY[key]}: run \`pulumi config set --secret hubspot-trigger:${key} <value>\` or set ${refKey}: {secret, version}`,
+        message: `missing; ${why(key)}: run \`pulumi config set --secret hubspot-trigger:${key} <value>\` or set ${refKey}: {secret, version}`,
       });
     }
   }

@@ -20,8 +20,9 @@ describe("contract/stack-config schema", () => {
     assert.deepEqual(scalingSchema.parse({ maxInstances: "7" }), { minInstances: 2, maxInstances: 7, concurrency: 80 });
   });
 
-  it("reads only the four plain string keys as text and keeps the secret keys out of the schema", () => {
-    assert.deepEqual(STRING_KEYS, ["connectionName", "region", "environment", "image"]);
+  it("reads only the five plain string keys as text and keeps the secret keys out of the schema", () => {
+    // backend is an enum: text, so `pulumi config set hubspot-trigger:backend managed` is read as written.
+    assert.deepEqual(STRING_KEYS, ["connectionName", "region", "environment", "image", "backend"]);
     assert.ok(STRUCTURED_KEYS.includes("triggers") && STRUCTURED_KEYS.includes("dedupWindowSeconds"));
     for (const key of SECRET_KEYS) assert.equal(key in stackConfigSchema.shape, false, key);
   });

@@ -16,7 +16,7 @@ describe("hubspot-trigger-gcp-labels", () => {
     assert.deepEqual(messages(labels, [topic]), [
       'Label app is "crm"; expected "hubspot-trigger".',
       "Label env is missing: set hubspot-trigger:environment (default: the stack name).",
-      'Label component is "queue"; expected one of listener, dispatcher, events, dead-letter, secrets, psc, image, egress, monitoring.',
+      'Label component is "queue"; expected one of listener, dispatcher, events, dead-letter, secrets, psc, image, egress, monitoring, connection.',
     ]);
   });
 
