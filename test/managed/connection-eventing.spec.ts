@@ -66,6 +66,48 @@ describe("managed backend: ConnectionEventing provider against the Connectors st
     assert.deepEqual(started.standIn.rejections, []);
   });
 
+  it("listenerAuth: written in the same PATCH, read back for drift, and left alone when not declared", async () => {
+    started = await startStandIn();
+    const secretVersion = `projects/${PROJECT}/secrets/hubspot-client-secret/versions/3`;
+    const listenerAuth = {
+      authType: "AUTH_TYPE_UNSPECIFIED",
+      authKey: "client-secret",
+      secretVariable: "client_secret",
+      secretVersion,
+    };
+    const { outs } = await eventingProvider.create(await declared({ listenerAuth }));
+    const [patch] = started.standIn.requestsOf(PATCH);
+    assert.equal(patch?.query.updateMask, `${FULL_MASK},eventingConfig.listenerAuthConfig`);
+    // Connectors v1 AuthConfig (discovery 20240701): the secret travels as a version name, never as a value.
+    assert.deepEqual((patch?.body as { eventingConfig: Record<string, unknown> }).eventingConfig.listenerAuthConfig, {
+      authType: "AUTH_TYPE_UNSPECIFIED",
+      authKey: "client-secret",
+      additionalVariables: [{ key: "client_secret", secretValue: { secretVersion } }],
+    });
+    assert.deepEqual(started.standIn.rejections, []);
+
+    // Changed in the console: refresh shows the listener's secret as Google holds it.
+    const config = eventingConfig();
+    config.listenerAuthConfig = {
+      authType: "AUTH_TYPE_UNSPECIFIED",
+      authKey: "client-secret",
+      additionalVariables: [{ key: "client_secret", secretValue: { secretVersion: `${secretVersion}0` } }],
+    };
+    const read = await eventingProvider.read(CONNECTION, outs);
+    assert.equal(
+      (read.props as { listenerAuth: { secretVersion: string } }).listenerAuth.secretVersion,
+      `${secretVersion}0`,
+    );
+    const diff = await eventingProvider.diff(CONNECTION, read.props, await declared({ listenerAuth }));
+    assert.equal(diff.changes, true);
+
+    // Without listenerAuth the stack never names the field, so the console's value stays.
+    await stopStandIn(started);
+    started = await startStandIn();
+    await eventingProvider.create(await declared());
+    assert.equal(started.standIn.requestsOf(PATCH)[0]?.query.updateMask, FULL_MASK);
+  });
+
   it("create: waits for Google to provision the listener, and reports it empty if the settle bound passes first", async () => {
     started = await startStandIn({ readsUntilListener: 3 });
     const { outs } = await eventingProvider.create(await declared());
