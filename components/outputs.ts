@@ -26,6 +26,8 @@ export interface StackOutputs {
   /** The status store's Firestore database id (in the stack's project): what `npm run status` reads. Absent from
    * stacks last deployed before the status store existed. */
   statusDatabase?: string;
+  /** Only with the managed backend: the Integration Connectors connection, `projects/P/locations/L/connections/C`. */
+  connection?: string;
 }
 
 /** Output names every stack has (serviceAttachment only with Private Service Connect). */
@@ -41,6 +43,7 @@ export const STACK_OUTPUT_NAMES = [
   "triggers",
   "registration",
   "statusDatabase",
+  "connection",
 ] as const satisfies readonly (keyof StackOutputs)[];
 
 /** The outputs of one `HubSpotTrigger`, keyed as the stack exports them. */
@@ -57,5 +60,6 @@ export function stackOutputs(trigger: HubSpotTrigger): { [K in keyof StackOutput
     triggers: trigger.triggers,
     registration: trigger.registrationStatus ?? pulumi.output(undefined),
     statusDatabase: trigger.statusDatabase,
+    connection: trigger.managedBackend?.connection.id ?? pulumi.output(undefined),
   };
 }

@@ -20,3 +20,4 @@ export const secrets = outputs.secrets;
 export const triggers = outputs.triggers;
 export const registration = outputs.registration;
 export const statusDatabase = outputs.statusDatabase;
+export const connection = outputs.connection;

@@ -13,6 +13,7 @@ import { openStatusStore } from "../components/status/read-signals";
 import { exitOnUsageError, parseCommandLine, UsageError } from "./lib/command-line";
 import { readStackOutputs, StackOutputsError } from "./lib/stack-outputs";
 import { collectStatus, hubspotAccessFromEnv, projectOf } from "./lib/status/collect";
+import { CONNECTORS_ROOT_URL_ENV } from "./lib/status/managed";
 import { renderStatus } from "./lib/status/render";
 
 const USAGE = "usage: npm run status -- --stack NAME [--json]";
@@ -50,7 +51,10 @@ async function main(): Promise<void> {
   const store = openStatusStore({ projectId: projectOf(outputs), databaseId: outputs.statusDatabase });
   let status;
   try {
-    status = await collectStatus(stack, outputs, store, hubspotAccessFromEnv(process.env), Date.now());
+    const rootUrl = process.env[CONNECTORS_ROOT_URL_ENV];
+    status = await collectStatus(stack, outputs, store, hubspotAccessFromEnv(process.env), Date.now(), {
+      ...(rootUrl ? { rootUrl } : {}),
+    });
   } catch (error) {
     cannotTell(
       `cannot read the status of stack "${stack}" (database ${outputs.statusDatabase}): ${(error as Error).message}`,

@@ -108,13 +108,14 @@ export const managedSchema = section({
   connectorVersion: text(CONNECTOR_VERSION)
     .optional()
     .meta({ docDefault: "- (required with `backend: managed`)", rule: CONNECTOR_VERSION.rule }),
-  minNodes: integer({ min: 1, max: 1000, default: 2 }).meta({
+  // Google's limit: 100 nodes per connection (https://cloud.google.com/integration-connectors/docs/quotas).
+  minNodes: integer({ min: 1, max: 100, default: 2 }).meta({
     docDefault: "`2` (seed)",
-    rule: 'seed "Nombre minimal de nœuds": 1..1000, <= maxNodes; each node is billed per hour',
+    rule: 'seed "Nombre minimal de nœuds": 1..100, <= maxNodes; these nodes run (and are billed) around the clock',
   }),
-  maxNodes: integer({ min: 1, max: 1000, default: 50 }).meta({
+  maxNodes: integer({ min: 1, max: 100, default: 50 }).meta({
     docDefault: "`50` (seed)",
-    rule: 'seed "Nombre maximal de nœuds": 1..1000',
+    rule: 'seed "Nombre maximal de nœuds": 1..100 (Google\'s limit per connection)',
   }),
   serviceAccount: accountEmail().meta({
     docType: "email",

@@ -94,6 +94,8 @@ const stackOutputsSchema = z.looseObject({
     .optional(),
   /** Absent from stacks last deployed before the status store existed. */
   statusDatabase: name("the status store's Firestore database id").optional(),
+  /** Only with the managed backend. */
+  connection: name("the managed backend's connection name").optional(),
 }) satisfies z.ZodType<StackOutputs>;
 
 /** Null means "not set" for an output, at any depth: drop it so optional fields read as absent. */

@@ -11,10 +11,15 @@ import { createPulumiCliStandIn, sampleStackOutputs, type PulumiCliStandIn } fro
 import { startFirestoreEmulatorOrSkip, type FirestoreEmulator } from "../../testing/firestore-emulator";
 import type { HubSpotWebhooksStandIn } from "../fixtures/hubspot-webhooks-stand-in/server";
 import { APP_ID, DEVELOPER_API_KEY, startStandIn } from "../hubspot/support";
+import { ConnectorsStandIn } from "../../testing/connectors-stand-in";
+import { ACCESS_TOKEN_ENV } from "../../components/managed/connectors-api";
+import { CONNECTORS_ROOT_URL_ENV } from "../../scripts/lib/status/managed";
 
 const PROJECT = "status-cli";
 const ROOT = path.resolve(__dirname, "../..");
 const NOW = Date.now();
+const CONNECTION = `projects/${PROJECT}/locations/europe-west1/connections/hubspot-dev-1a2b3c4d`;
+const CONNECTORS_TOKEN = "ya29.status-stand-in-token";
 const TRIGGERS = [
   {
     name: "deals",
@@ -54,6 +59,8 @@ describe("npm run status -- --stack S (end to end)", function () {
   let emulator: FirestoreEmulator | undefined;
   let pulumi: PulumiCliStandIn;
   let hubspot: { standIn: HubSpotWebhooksStandIn; baseUrl: string };
+  const connectors = new ConnectorsStandIn();
+  let connectorsUrl = "";
   const clients: Firestore[] = [];
 
   async function seed(database: string, writes: StatusWrite[]): Promise<void> {
@@ -69,6 +76,8 @@ describe("npm run status -- --stack S (end to end)", function () {
       FIRESTORE_EMULATOR_HOST: emulator!.host,
       HUBSPOT_DEVELOPER_API_KEY: DEVELOPER_API_KEY,
       HUBSPOT_API_BASE_URL: hubspot.baseUrl,
+      [CONNECTORS_ROOT_URL_ENV]: connectorsUrl,
+      [ACCESS_TOKEN_ENV]: CONNECTORS_TOKEN,
     };
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/status.ts", ...args], {
       cwd: ROOT,
@@ -88,6 +97,19 @@ describe("npm run status -- --stack S (end to end)", function () {
   before(async function () {
     emulator = await startFirestoreEmulatorOrSkip(this);
     hubspot = await startStandIn();
+    connectorsUrl = await connectors.start();
+    connectors.seedConnection(CONNECTION, {});
+    // Subscriptions as the managed backend names them (components/naming.ts eventSubscriptionId); contacts' is missing.
+    connectors.subscriptions.set(`${CONNECTION}/eventSubscriptions/deals-deal-creation`, {
+      name: `${CONNECTION}/eventSubscriptions/deals-deal-creation`,
+      eventTypeId: "deal.creation",
+      status: { state: "ACTIVE" },
+    });
+    connectors.subscriptions.set(`${CONNECTION}/eventSubscriptions/deals-deal-propertychange`, {
+      name: `${CONNECTION}/eventSubscriptions/deals-deal-propertychange`,
+      eventTypeId: "deal.propertyChange",
+      status: { state: "ERROR", description: "HubSpot refused the registration" },
+    });
     const at = new Date(NOW).toISOString();
     hubspot.standIn.subscriptions.set("1", {
       id: "1",
@@ -109,6 +131,7 @@ describe("npm run status -- --stack S (end to end)", function () {
         dev: outputs("status-dev"),
         failing: outputs("status-failing"),
         old: outputs(undefined),
+        managed: { ...outputs("status-dev"), connection: CONNECTION },
         api: outputs("status-dev", {
           mode: "api",
           status: "Active",
@@ -148,6 +171,7 @@ describe("npm run status -- --stack S (end to end)", function () {
   after(async () => {
     for (const db of clients) await db.terminate();
     await hubspot?.standIn.stop();
+    await connectors.stop();
     pulumi?.cleanup();
     await emulator?.stop();
   });
@@ -199,6 +223,27 @@ describe("npm run status -- --stack S (end to end)", function () {
       "HubSpot: deal.propertyChange subscription 2 (dealstage) is paused in HubSpot",
     ]);
     assert.equal(report.triggers.find((t) => t.name === "contacts")?.state, "Creating");
+  });
+
+  it("backend managed: reads each trigger's connector event subscriptions live; one in ERROR is an Error", async () => {
+    const run = await status(["--stack", "managed", "--json"]);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { triggers: { name: string; state: string; reasons: string[] }[] };
+    assert.deepEqual(
+      report.triggers.map((t) => [t.name, t.state, t.reasons]),
+      [
+        ["deals", "Error", ["event subscription deal.propertyChange is ERROR: HubSpot refused the registration"]],
+        [
+          "contacts",
+          "Error",
+          ["event subscription contact.creation is ERROR: not found on the connection: run `pulumi up`"],
+        ],
+      ],
+    );
+    const list = connectors.requestsOf("connectors.projects.locations.connections.eventSubscriptions.list");
+    assert.equal(list.length, 1);
+    assert.deepEqual(connectors.rejections, [], "the list request is valid for Connectors v1");
+    assert.ok(!run.stdout.includes(CONNECTORS_TOKEN) && !run.stderr.includes(CONNECTORS_TOKEN));
   });
 
   it("exits 2 with one line when it cannot tell: a stack without the store, an unknown stack, a usage mistake", async () => {

@@ -9,6 +9,8 @@ import { CREDENTIAL_ENV, DEFAULT_API_BASE_URL, type CredentialKind } from "../..
 import { registrationDisagreements } from "../../../components/status/hubspot-check";
 import { readStatusSignals } from "../../../components/status/read-signals";
 import type { StackOutputs } from "../stack-outputs";
+import type { ApiSettings } from "../../../components/managed/connectors-api";
+import { withSubscriptionStates } from "./managed";
 
 export interface HubSpotAccess {
   credentialKind: CredentialKind;
@@ -80,14 +82,16 @@ export async function collectStatus(
   store: Firestore,
   access: HubSpotAccess,
   nowMs: number,
+  connectors: ApiSettings = {},
 ): Promise<StackStatus> {
   const [signals, hubspot] = await Promise.all([readStatusSignals(store, nowMs), hubspotCheck(outputs, access)]);
+  const evaluated = evaluateTriggers(outputs.triggers, signals, hubspot.disagreements);
   return {
     stack,
     statusDatabase: outputs.statusDatabase ?? "",
     mode: outputs.registration?.mode ?? "none",
     readAt: nowMs,
-    triggers: evaluateTriggers(outputs.triggers, signals, hubspot.disagreements),
+    triggers: await withSubscriptionStates(outputs, evaluated, connectors),
     hubspot: { checked: hubspot.checked, detail: hubspot.detail },
   };
 }
