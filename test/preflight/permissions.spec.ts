@@ -35,6 +35,17 @@ describe("preflight permission table (dev and prod plans)", function () {
     }
   });
 
+  it("has an entry for every resource type of the managed backend's plan, each with its Connectors role", async () => {
+    const managed = await planOf(["--config-file", "test/fixtures/stacks/Pulumi.managed.yaml"], "acme-hubspot-prod");
+    assert.deepEqual(unknownTypes(managed.resources), []);
+    const needed = neededPermissions(managed.resources, managed.project).get("acme-hubspot-prod");
+    for (const permission of ["connectors.connections.create", "connectors.eventSubscriptions.create"]) {
+      assert.ok(needed?.has(permission), permission);
+      // https://cloud.google.com/iam/docs/roles-permissions/connectors: Connector Admin holds both.
+      assert.equal(roleFor(permission)?.id, "roles/connectors.admin");
+    }
+  });
+
   it("refuses a plan with a resource type it has no entry for, naming it", () => {
     const plan = [...dev.resources, { type: "gcp:storage/bucket:Bucket", inputs: {} }];
     assert.throws(

@@ -266,6 +266,19 @@ export const PERMISSIONS_BY_RESOURCE_TYPE: Readonly<Record<string, PermissionRul
   "gcp:monitoring/alertPolicy:AlertPolicy": { permissions: CRUD("monitoring.alertPolicies") },
   "gcp:monitoring/dashboard:Dashboard": { permissions: CRUD("monitoring.dashboards") },
   "gcp:logging/metric:Metric": { permissions: CRUD("logging.logMetrics") },
+  // The managed backend (components/managed): the connection, and what its two dynamic providers call through the
+  // Connectors v1 API with the deployer's credentials. Permission names: https://cloud.google.com/iam/docs/roles-permissions/connectors
+  // and the methods' audit-log table, https://cloud.google.com/integration-connectors/docs/audit-logging. The
+  // connection runs as its service account: an actAs, as for Cloud Run.
+  "gcp:integrationconnectors/connection:Connection": {
+    permissions: [...CRUD("connectors.connections"), "connectors.operations.get", "iam.serviceAccounts.actAs"],
+  },
+  "pulumi-nodejs:dynamic/connectors:ConnectionEventing": {
+    permissions: ["connectors.connections.get", "connectors.connections.update", "connectors.operations.get"],
+  },
+  "pulumi-nodejs:dynamic/connectors:EventSubscription": {
+    permissions: [...CRUD("connectors.eventSubscriptions"), "connectors.operations.get", "iam.serviceAccounts.actAs"],
+  },
   "docker-build:index:Image": {
     // The build pushes to (and pulls its cache from) the tags' repositories, which may be in another project.
     permissions: [],
@@ -407,6 +420,7 @@ const ROLE_BY_PERMISSION: ReadonlyArray<readonly [string, Role]> = [
     { id: "roles/monitoring.dashboardEditor", title: "Monitoring Dashboard Configuration Editor" },
   ],
   ["logging.logMetrics.", { id: "roles/logging.configWriter", title: "Logs Configuration Writer" }],
+  ["connectors.", { id: "roles/connectors.admin", title: "Connector Admin" }],
 ];
 
 export function roleFor(permission: string): Role | undefined {
