@@ -541,7 +541,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           mode: registration.mode,
           appId: registration.appId,
           webhookUrl: this.webhookUrl,
-          readyzUrl: this.webhookUrl.apply((url) => new URL(HTTP_PATHS.ready, url).toString()),
+          // Our listener's readiness probe; Google's connector serves no such path.
+          readyzUrl: managed ? undefined : this.webhookUrl.apply((url) => new URL(HTTP_PATHS.ready, url).toString()),
           subscriptions: subscriptionsFromTriggers(args.triggers),
           maxConcurrentRequests: registration.maxConcurrentRequests,
           retainOnDelete: registration.retainOnDelete,
