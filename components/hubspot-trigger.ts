@@ -102,8 +102,11 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
   readonly deadLetterSubscription: pulumi.Output<string>;
   readonly serviceAccounts: pulumi.Output<{ listener: string; trigger: string; push: string }>;
   readonly dispatcherUrl: pulumi.Output<string>;
-  /** Self link of the service attachment; undefined when Private Service Connect is off. */
-  readonly serviceAttachment?: pulumi.Output<string>;
+  /**
+   * Self link of the service attachment in front of the listener; undefined when Private Service Connect is off. With
+   * the managed backend and private connectivity: the connection's (undefined until Google has provisioned it).
+   */
+  readonly serviceAttachment?: pulumi.Output<string | undefined>;
   readonly secrets: pulumi.Output<{
     clientSecret: SecretOutput;
     previousClientSecret?: SecretOutput;
@@ -449,6 +452,9 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         },
       );
       this.webhookUrl = this.managedBackend.webhookUrl;
+      if (managed.privateConnectivity.enabled) {
+        this.serviceAttachment = this.managedBackend.eventing.eventsListenerPscSa.apply((sa) => sa || undefined);
+      }
     } else {
       // Known before the listener exists (its env needs it), but handed out only once it does: whoever registers it
       // in HubSpot then points at a live service.

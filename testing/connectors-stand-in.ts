@@ -468,6 +468,23 @@ export class ConnectorsStandIn {
     };
   }
 
+  /**
+   * With private connectivity on and the listener provisioned, the listener's PSC service attachment
+   * (EventingRuntimeData.eventsListenerPscSa, "populated after provisioning the events listener with private
+   * connectivity enabled"); gone again when it is turned off.
+   */
+  private privateConnectivity(connection: Json): void {
+    const runtime = connection.eventingRuntimeData as Json | undefined;
+    if (!runtime?.eventsListenerEndpoint) return;
+    const eventing = (connection.eventingConfig ?? {}) as Json;
+    if (eventing.privateConnectivityEnabled === true) {
+      const [, project, location, id] = /^projects\/([^/]+)\/locations\/([^/]+)\/connections\/(.+)$/.exec(
+        String(connection.name),
+      ) ?? ["", "", "", ""];
+      runtime.eventsListenerPscSa = `projects/${project}/regions/${location}/serviceAttachments/${id}-events`;
+    } else delete runtime.eventsListenerPscSa;
+  }
+
   private createConnection(call: RecordedRequest, body: Json): Json {
     const id = call.query.connectionId;
     if (!id) throw new GoogleError(400, "INVALID_ARGUMENT", "connectionId is required");
@@ -536,6 +553,7 @@ export class ConnectorsStandIn {
           current.status = { state: "UPDATING", description: "Updating the event subscription" };
           this.progress.set(name, { ...this.progress.get(name), reads: 0 });
         }
+        if (kind === "Connection") this.privateConnectivity(current);
         return { "@type": `${TYPE_PREFIX}${kind}`, ...structuredClone(current) };
       },
     });

@@ -61,6 +61,8 @@ export interface ConnectionEventingProps extends ApiSettings {
 export interface ConnectionEventingOutputs extends ConnectionEventingProps {
   /** The managed webhook URL; empty until Google has provisioned the listener. */
   eventsListenerEndpoint: string;
+  /** With private connectivity: the listener's PSC service attachment (eventingRuntimeData.eventsListenerPscSa). */
+  eventsListenerPscSa: string;
   /** eventingRuntimeData.status.state: ACTIVE, ERROR or INGRESS_ENDPOINT_REQUIRED (empty when not reported). */
   eventingState: string;
   eventingStatusDescription: string;
@@ -202,6 +204,7 @@ function observed(
           }
         : undefined,
     eventsListenerEndpoint: runtime.eventsListenerEndpoint ?? "",
+    eventsListenerPscSa: runtime.eventsListenerPscSa ?? "",
     eventingState: runtime.status?.state ?? "",
     eventingStatusDescription: runtime.status?.description ?? "",
   };
@@ -231,6 +234,7 @@ async function observe(api: Api, props: ConnectionEventingProps): Promise<Connec
   return {
     ...props,
     eventsListenerEndpoint: seen.eventsListenerEndpoint,
+    eventsListenerPscSa: seen.eventsListenerPscSa,
     eventingState: seen.eventingState,
     eventingStatusDescription: seen.eventingStatusDescription,
   };
@@ -348,6 +352,8 @@ export interface ConnectionEventingArgs {
 export class ConnectionEventing extends pulumi.dynamic.Resource {
   /** The managed webhook URL (the connection's event listener endpoint). */
   declare readonly eventsListenerEndpoint: pulumi.Output<string>;
+  /** With private connectivity: the service attachment in front of the listener (empty until provisioned). */
+  declare readonly eventsListenerPscSa: pulumi.Output<string>;
   declare readonly eventingState: pulumi.Output<string>;
   declare readonly eventingStatusDescription: pulumi.Output<string>;
 
@@ -355,6 +361,7 @@ export class ConnectionEventing extends pulumi.dynamic.Resource {
     const props = {
       ...args,
       eventsListenerEndpoint: undefined,
+      eventsListenerPscSa: undefined,
       eventingState: undefined,
       eventingStatusDescription: undefined,
     };

@@ -73,6 +73,11 @@ describe("npm run plan with backend managed", function () {
       topic: deadLetterTopic.split("/").pop(),
     });
     assert.equal(eventing.privateConnectivityEnabled, true);
+    // With private connectivity the listener sits behind a service attachment: the stack's serviceAttachment output.
+    assert.match(
+      String(json.outputs.serviceAttachment),
+      /^projects\/acme-hubspot-prod\/regions\/europe-west1\/serviceAttachments\/eventing-[0-9a-f]+$/,
+    );
     assert.deepEqual(eventing.privateConnectivityAllowlistedProjects, ["acme-crm-prod"]);
     const secret = (json.outputs.secrets as { clientSecret: { secret: string; version: string } }).clientSecret;
     assert.equal(

@@ -58,6 +58,11 @@ describe("managed backend: ConnectionEventing provider against the Connectors st
     assert.equal(started.standIn.requestsOf(OPERATIONS_GET).length, 3, "polled until the operation was done");
     assert.equal(outs.eventsListenerEndpoint, "https://hubspot-events-events.connectors.stand-in.test/v1/events");
     assert.equal(outs.eventingState, "ACTIVE");
+    // Private connectivity on: the listener's service attachment (Connectors v1 EventingRuntimeData.eventsListenerPscSa).
+    assert.equal(
+      outs.eventsListenerPscSa,
+      `projects/${PROJECT}/regions/europe-west1/serviceAttachments/hubspot-events-events`,
+    );
     const config = eventingConfig();
     assert.equal(config.privateConnectivityEnabled, true);
     assert.deepEqual(config.privateConnectivityAllowlistedProjects, ["hubspot-trigger-prod"]);

@@ -122,12 +122,19 @@ export function computedOutputs(
     }
     // The managed backend's dynamic resources (components/managed): what Google would report once provisioned. The
     // listener endpoint is under `.invalid` (RFC 2606), so nobody takes the offline value for a real one.
-    case "pulumi-nodejs:dynamic/connectors:ConnectionEventing":
+    case "pulumi-nodejs:dynamic/connectors:ConnectionEventing": {
+      const connection = String(inputs.connectionName ?? name);
+      const [, connectionProject, connectionRegion] = /^projects\/([^/]+)\/locations\/([^/]+)\//.exec(connection) ?? [];
       return {
-        eventsListenerEndpoint: `https://eventing-${stableSuffix(String(inputs.connectionName ?? name))}.connectors.invalid/listener`,
+        eventsListenerEndpoint: `https://eventing-${stableSuffix(connection)}.connectors.invalid/listener`,
+        eventsListenerPscSa:
+          inputs.privateConnectivityEnabled === true
+            ? `projects/${connectionProject ?? project}/regions/${connectionRegion ?? region}/serviceAttachments/eventing-${stableSuffix(connection)}`
+            : "",
         eventingState: "ACTIVE",
         eventingStatusDescription: "",
       };
+    }
     case "pulumi-nodejs:dynamic/connectors:EventSubscription":
       return {
         subscriptionName: `${String(inputs.connectionName ?? "")}/eventSubscriptions/${String(inputs.eventSubscriptionId ?? name)}`,
