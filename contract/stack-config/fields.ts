@@ -137,6 +137,21 @@ export function uniqueEntries(rule: string, when = ALWAYS) {
   }, when);
 }
 
+/** A section's lower bound above its upper bound (`minKey <= maxKey`), reported at the lower bound. */
+export function minNotAboveMax(minKey: string, maxKey: string) {
+  return z.superRefine((section: Record<string, unknown>, ctx) => {
+    const min = section[minKey];
+    const max = section[maxKey];
+    if (typeof min === "number" && typeof max === "number" && min > max) {
+      ctx.addIssue({
+        code: "custom",
+        path: [minKey],
+        message: `${min} is above ${maxKey} ${max}; ${minKey} <= ${maxKey}`,
+      });
+    }
+  }, ALWAYS);
+}
+
 /** A list of strings, each checked, no duplicates; a comma-separated string (the seed's form) is split. */
 export function stringList(spec: StringRule) {
   return z

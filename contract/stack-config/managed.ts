@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ALWAYS, describeValue, flag, integer, oneOf, section, stringList, text } from "./fields";
+import { SEED_EVENT_TYPES } from "../events";
+import { ALWAYS, describeValue, flag, integer, minNotAboveMax, oneOf, section, stringList, text } from "./fields";
 import { accountEmail, SERVICE_ACCOUNT_EMAIL } from "./identity";
 import { PROJECT_ID, type StringRule } from "./rules";
 
@@ -125,31 +126,13 @@ export const managedSchema = section({
   privateConnectivity: privateConnectivitySchema.meta({ docType: "`{enabled, allowlistedProjects}`" }),
   connectorKeys: connectorKeysSchema.meta({ docType: "object" }),
 })
-  .check(
-    z.superRefine((managed: { minNodes: unknown; maxNodes: unknown }, ctx) => {
-      const { minNodes: min, maxNodes: max } = managed;
-      if (typeof min === "number" && typeof max === "number" && min > max) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["minNodes"],
-          message: `${min} is above maxNodes ${max}; minNodes <= maxNodes`,
-        });
-      }
-    }, ALWAYS),
-  )
+  .check(minNotAboveMax("minNodes", "maxNodes"))
   .prefault({});
 
 export const MANAGED_DEFAULTS = managedSchema.parse({});
 
 /** The seed's six types: Google's HubSpot trigger lists no other (docs/backends.md). */
-export const MANAGED_EVENT_TYPES = [
-  "deal.creation",
-  "deal.propertyChange",
-  "deal.deletion",
-  "contact.creation",
-  "contact.propertyChange",
-  "contact.deletion",
-] as const;
+export const MANAGED_EVENT_TYPES = SEED_EVENT_TYPES;
 
 /** What the managed backend cannot take, each with why; judged on the raw namespace (every problem at once). */
 export function managedBackendProblems(

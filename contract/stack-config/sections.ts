@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { RESERVED_LABEL_KEYS } from "../labels";
-import { ALWAYS, describeValue, flag, integer, oneOf, optionalFlag, section, stringList, text } from "./fields";
+import {
+  ALWAYS,
+  describeValue,
+  flag,
+  integer,
+  minNotAboveMax,
+  oneOf,
+  optionalFlag,
+  section,
+  stringList,
+  text,
+} from "./fields";
 import {
   APP_ID,
   HUBSPOT_PROPERTY,
@@ -90,18 +101,7 @@ export const scalingSchema = section({
   maxInstances: integer({ min: 1, max: 1000, default: 50 }).meta({ docDefault: "`50` (seed)", rule: "1..1000" }),
   concurrency: integer({ min: 1, max: 1000, default: 80 }).meta({ rule: "1..1000 requests per instance" }),
 })
-  .check(
-    z.superRefine((scaling: { minInstances: unknown; maxInstances: unknown }, ctx) => {
-      const { minInstances: min, maxInstances: max } = scaling;
-      if (typeof min === "number" && typeof max === "number" && min > max) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["minInstances"],
-          message: `${min} is above maxInstances ${max}; minInstances <= maxInstances`,
-        });
-      }
-    }, ALWAYS),
-  )
+  .check(minNotAboveMax("minInstances", "maxInstances"))
   .prefault({});
 
 export const deadLetterSchema = section({
