@@ -22,9 +22,8 @@ import { dispatcherEnv, listenerEnv } from "./runtime-env";
 import { SecretReference, TriggerSecrets } from "./secrets";
 import { StatusStore } from "./status/store";
 import { LiveStatus } from "./status/live-status";
-import { combineStatuses } from "./hubspot/status";
-import type { RegistrationStatus } from "./hubspot/types";
 import { ManagedBackend, type ManagedTriggerStatus } from "./managed/managed-backend";
+import { deliveryStatus, registrationOutput, type RegistrationOutput } from "./registration-status";
 
 export const WEBHOOK_PATH = HTTP_PATHS.webhook;
 export const PUSH_PATH = HTTP_PATHS.push;
@@ -37,20 +36,7 @@ export interface SecretOutput {
   version: string;
 }
 
-/** How the webhook URL reached HubSpot, and the seed's subscription status (Creating / Active / Error). */
-export interface RegistrationOutput {
-  mode: string;
-  status: string;
-  statusMessage: string;
-  /** HubSpot subscription ids by "eventType[/propertyName]" (api mode). */
-  subscriptionIds: Record<string, string>;
-  /** project mode: the webhooks-hsmeta.json document for `hs project upload`. */
-  hsmeta?: string;
-  /** manual mode: the exact steps to follow in HubSpot's UI. */
-  manualSteps?: string[];
-  /** api mode: the public app whose subscriptions `npm run status` compares with the stack. */
-  appId?: string;
-}
+export type { RegistrationOutput } from "./registration-status";
 
 export interface TriggerOutput {
   name: string;
@@ -65,22 +51,6 @@ export interface TriggerOutput {
 // Pub/Sub waits this much longer than one execution before counting a push as failed.
 const ACK_DEADLINE_MARGIN_SECONDS = 30;
 const LISTENER_TIMEOUT_SECONDS = 30;
-
-/**
- * The deliveries' side of the seed status: the status store's verdict (self-hosted), or the worst trigger's event
- * subscriptions (managed). Undefined values mean not read yet (preview).
- */
-function deliveryStatus(
-  live: LiveStatus | undefined,
-  backend: ManagedBackend | undefined,
-): { status: pulumi.Output<RegistrationStatus | undefined>; statusMessage: pulumi.Output<string | undefined> } {
-  if (live) return { status: live.status, statusMessage: live.statusMessage };
-  if (!backend) return { status: pulumi.output(undefined), statusMessage: pulumi.output(undefined) };
-  const combined = backend.triggerStatuses.apply((statuses) =>
-    combineStatuses(Object.entries(statuses).map(([trigger, report]) => ({ name: `trigger ${trigger}`, report }))),
-  );
-  return { status: combined.apply((c) => c.status), statusMessage: combined.apply((c) => c.statusMessage) };
-}
 
 function secretOutput(ref: SecretReference): pulumi.Output<SecretOutput> {
   return pulumi.all([ref.path, ref.version]).apply(([secret, version]) => ({ secret, version }));
@@ -562,42 +532,8 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         },
         child,
       );
-      const r = this.registration;
       const appId = registration.mode === "api" ? registration.appId : undefined;
-      // The seed's status from live signals in every mode; in api mode HubSpot's side too, the worse one winning.
-      const combined = pulumi
-        .all([r.status, r.statusMessage, live.status, live.statusMessage])
-        .apply(([hubspotStatus, hubspotMessage, liveStatus, liveMessage]) => {
-          const fromLive = {
-            status: liveStatus ?? "Creating",
-            statusMessage: liveMessage ?? "live status not read yet (preview)",
-          };
-          if (registration.mode !== "api") {
-            // Project and manual modes cannot see HubSpot: their instructions follow until deliveries arrive.
-            return fromLive.status === "Creating"
-              ? { status: fromLive.status, statusMessage: `${fromLive.statusMessage}; ${hubspotMessage}` }
-              : fromLive;
-          }
-          const hubspot = { status: hubspotStatus ?? "Creating", statusMessage: hubspotMessage ?? "not created yet" };
-          const worst = combineStatuses([
-            { name: "HubSpot", report: hubspot },
-            { name: "deliveries", report: fromLive },
-          ]);
-          return worst.status === "Active"
-            ? { status: worst.status, statusMessage: `${hubspot.statusMessage}; ${fromLive.statusMessage}` }
-            : worst;
-        });
-      this.registrationStatus = pulumi
-        .all([combined, r.subscriptionIds, r.hsmeta, r.manualSteps, appId])
-        .apply(([{ status, statusMessage }, subscriptionIds, hsmeta, manualSteps, app]) => ({
-          mode: registration.mode,
-          status,
-          statusMessage,
-          subscriptionIds,
-          ...(hsmeta !== undefined && { hsmeta }),
-          ...(manualSteps !== undefined && { manualSteps }),
-          ...(app !== undefined && { appId: String(app) }),
-        }));
+      this.registrationStatus = registrationOutput(registration.mode, this.registration, live, appId);
     }
 
     if (args.alerts.enabled) {
