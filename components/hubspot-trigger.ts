@@ -401,6 +401,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
           region: args.region,
           connectionId: names.connection,
           settings: managed,
+          deletionProtection: args.deletionProtection,
           account: { email: listener.email, member: listener.member },
           destination: args.destination,
           proxy: args.proxy,

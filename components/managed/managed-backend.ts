@@ -46,6 +46,8 @@ export interface ManagedBackendArgs extends LabelArgs {
   /** `projects/P/topics/T`: where the connection writes events it could not deliver. */
   readonly deadLetterTopic: pulumi.Input<string>;
   readonly triggers: readonly ManagedTrigger[];
+  /** `deletionProtection`: the provider refuses to delete the connection, whose endpoint HubSpot delivers to. */
+  readonly deletionProtection: boolean;
 }
 
 /** A trigger's status from its event subscriptions: the worst state wins (ERROR/SUSPENDED > CREATING > ACTIVE). */
@@ -172,6 +174,7 @@ export class ManagedBackend extends pulumi.ComponentResource {
         serviceAccount: args.account.email,
         // Seed "Activer uniquement l'abonnement aux événements": no entity or action operations.
         eventingEnablementType: "ONLY_EVENTING",
+        deletionPolicy: args.deletionProtection ? "PREVENT" : "DELETE",
         nodeConfig: { minNodeCount: settings.minNodes, maxNodeCount: settings.maxNodes },
         labels: resourceLabels(args, "connection"),
         authConfig: {

@@ -193,8 +193,9 @@ const shape = {
     rule: "enable every Google API the stack uses ([deploy](../README.md#deploy-with-pulumi-up)); never disabled on destroy; `false` where a platform team owns enablement",
   }),
   deletionProtection: flag(false).meta({
-    description: "Cloud Run deletion protection on both services (recommended for production).",
-    rule: "Cloud Run deletion protection (set `true` in prod)",
+    description:
+      "Cloud Run deletion protection on both services, and with backend managed the connection's deletionPolicy PREVENT (recommended for production).",
+    rule: "Cloud Run deletion protection, and the managed connection's `deletionPolicy: PREVENT` (set `true` in prod)",
   }),
   destination: destinationSchema.meta({
     description:

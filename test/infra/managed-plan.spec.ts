@@ -44,6 +44,8 @@ describe("npm run plan with backend managed", function () {
     const connection = one(CONNECTION);
     const accounts = json.outputs.serviceAccounts as { listener: string; trigger: string };
     assert.equal(connection.eventingEnablementType, "ONLY_EVENTING");
+    // deletionProtection: true in the fixture: the provider refuses to delete the connection HubSpot delivers to.
+    assert.equal(connection.deletionPolicy, "PREVENT");
     assert.equal(connection.serviceAccount, accounts.listener);
     assert.notEqual(connection.serviceAccount, accounts.trigger);
     assert.deepEqual(connection.nodeConfig, { minNodeCount: 2, maxNodeCount: 10 });
