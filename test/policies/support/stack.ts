@@ -375,6 +375,8 @@ export function managedInputs() {
         connectorVersion: `projects/${PROJECT}/locations/global/providers/gcp/connectors/hubspot/versions/1`,
         serviceAccount: listenerEmail as string | undefined,
         eventingEnablementType: "ONLY_EVENTING" as string | undefined,
+        // hubspot-trigger:deletionProtection: true (prod); the provider's default is "DELETE".
+        deletionPolicy: "PREVENT" as string | undefined,
         nodeConfig: { minNodeCount: 2, maxNodeCount: 50 },
         labels: labels("listener"),
         authConfig: {
