@@ -101,6 +101,38 @@ export function connectionsOf(resources: PolicyResource[]): PolicyResource[] {
   return resources.filter((r) => r.type === TYPES.connection);
 }
 
+/**
+ * The connection of this stack that a ConnectionEventing or EventSubscription names by `connectionName`
+ * (`projects/<project>/locations/<location>/connections/<name>`): the one whose name, location and project (where
+ * both sides say them) match. While the name is not known (a generated suffix during a first preview) the stack's only
+ * connection, UNKNOWN when it has several; undefined when none matches (a connection the stack does not create).
+ */
+export function connectionNamed(
+  resources: PolicyResource[],
+  connectionName: string | Unknown | undefined,
+): PolicyResource | Unknown | undefined {
+  const connections = connectionsOf(resources);
+  const single = connections.length === 1 ? connections[0] : connections.length === 0 ? undefined : UNKNOWN;
+  if (typeof connectionName !== "string") return connectionName === UNKNOWN ? single : undefined;
+  const match = /^projects\/([^/]+)\/locations\/([^/]+)\/connections\/([^/]+)$/.exec(connectionName);
+  if (!match) return undefined;
+  const [, project, location, name] = match;
+  let unknownName = false;
+  for (const connection of connections) {
+    const own = readString(connection.props, "name");
+    if (own === UNKNOWN) {
+      unknownName = true;
+      continue;
+    }
+    const agrees = (key: string, value: string) => {
+      const given = readString(connection.props, key);
+      return typeof given !== "string" || given === value;
+    };
+    if (own === name && agrees("location", location) && agrees("project", project)) return connection;
+  }
+  return unknownName ? single : undefined;
+}
+
 /** Cloud Run services of this stack labelled with `component`. */
 export function servicesOf(resources: PolicyResource[], component: "listener" | "dispatcher"): PolicyResource[] {
   return resources.filter((r) => r.type === TYPES.cloudRunService && componentOf(r) === component);
