@@ -46,6 +46,34 @@ export function deadLetterTopicOf(subscription: PolicyResource): PubSubRef | und
   return typeof topic === "string" && topic !== "" ? parseRef(topic) : undefined;
 }
 
+/**
+ * The dead-letter topic of an Integration Connectors connection's eventing (`deadLetter: {projectId, topic}`, the
+ * topic by id), when it has one and it is known: events the connector cannot deliver go there.
+ */
+export function eventingDeadLetterOf(eventing: PolicyResource): PubSubRef | undefined {
+  const topic = readString(eventing.props, "deadLetter.topic");
+  if (typeof topic !== "string" || topic === "") return undefined;
+  const ref = parseRef(topic);
+  const project = readString(eventing.props, "deadLetter.projectId");
+  return ref.project === undefined && typeof project === "string" && project !== "" ? { ...ref, project } : ref;
+}
+
+/**
+ * Every dead-letter topic reference of the stack, with the resource making it: the subscriptions' dead-letter
+ * policies and the dead letter of each connection's eventing (backend `managed`).
+ */
+export function deadLetterReferences(resources: PolicyResource[]): { ref: PubSubRef; urn: string }[] {
+  return resources.flatMap((resource) => {
+    const ref =
+      resource.type === TYPES.subscription
+        ? deadLetterTopicOf(resource)
+        : resource.type === TYPES.connectionEventing
+          ? eventingDeadLetterOf(resource)
+          : undefined;
+    return ref ? [{ ref, urn: resource.urn }] : [];
+  });
+}
+
 /** `project/name` for messages (the full path would repeat `projects/.../topics/`). */
 export function showRef(ref: PubSubRef): string {
   return ref.project ? `${ref.project}/${ref.name}` : ref.name;

@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { configKey, TYPES } from "../lib/conventions";
 import {
-  deadLetterTopicOf,
+  deadLetterReferences,
   durationSeconds,
   parseRef,
   type PubSubRef,
@@ -16,15 +16,13 @@ import { read, readString, UNKNOWN } from "../lib/values";
 const SEVEN_DAYS = 7 * 24 * 3600;
 
 /**
- * Dead-letter topics: this stack's topics labelled component=dead-letter or named by a dead-letter policy, and the
- * topics a dead-letter policy names that the stack does not create (an existing topic, `deadLetter.existingTopic`),
- * reported on the first subscription naming them. The stack cannot rely on an existing topic's own subscriptions.
+ * Dead-letter topics: this stack's topics labelled component=dead-letter or named by a dead-letter policy or by a
+ * connection's eventing dead letter (backend `managed`), and the topics those name that the stack does not create (an
+ * existing topic, `deadLetter.existingTopic`), reported on the first subscription or eventing naming them. The stack
+ * cannot rely on an existing topic's own subscriptions.
  */
 function deadLetterTopics(resources: PolicyResource[]): { ref: PubSubRef; urn: string }[] {
-  const referenced = subscriptions(resources).flatMap((s) => {
-    const ref = deadLetterTopicOf(s);
-    return ref ? [{ ref, urn: s.urn }] : [];
-  });
+  const referenced = deadLetterReferences(resources);
   const created = resources.flatMap((resource) => {
     if (resource.type !== TYPES.topic) return [];
     const ref = refOf(resource);

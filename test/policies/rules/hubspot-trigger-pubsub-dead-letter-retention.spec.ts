@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { deadLetterRetention } from "../../../policies/rules/hubspot-trigger-pubsub-dead-letter-retention";
 import { analyzeStack, messages, UNKNOWN_STRING } from "../support/harness";
-import { buildExistingStack, buildStack, EXISTING_DEAD_LETTER } from "../support/stack";
+import { buildExistingStack, buildManagedStack, buildStack, EXISTING_DEAD_LETTER } from "../support/stack";
 
 describe("hubspot-trigger-pubsub-dead-letter-retention", () => {
   it("accepts a never-expiring 7-day subscription on the dead-letter topic", () => {
@@ -54,5 +54,22 @@ describe("hubspot-trigger-pubsub-dead-letter-retention", () => {
     assert.deepEqual(messages(deadLetterRetention, without), [
       `Dead-letter topic ${EXISTING_DEAD_LETTER.replace(/^projects\/(.+)\/topics\//, "$1/")} has no subscription keeping messages 7 days.`,
     ]);
+  });
+
+  it("backend managed: counts the topic a connection's eventing dead-letters to, and reports it on the eventing", () => {
+    assert.deepEqual(messages(deadLetterRetention, buildManagedStack()), []);
+    const elsewhere = buildManagedStack((s) => {
+      s.connectionEventing.inputs.deadLetter = { projectId: "acme-ops", topic: "crm-dead-letters" };
+    });
+    assert.deepEqual(messages(deadLetterRetention, elsewhere), [
+      "Dead-letter topic acme-ops/crm-dead-letters has no subscription keeping messages 7 days.",
+    ]);
+    const kept = buildManagedStack((s) => {
+      s.connectionEventing.inputs.deadLetter = { projectId: "acme-ops", topic: "crm-dead-letters" };
+      s.deadLetterSubscription.inputs.topic = EXISTING_DEAD_LETTER;
+      s.triggerSubscription.inputs.deadLetterPolicy.deadLetterTopic = EXISTING_DEAD_LETTER;
+      s.deadLetterTopic.inputs.labels.component = "events";
+    });
+    assert.deepEqual(messages(deadLetterRetention, kept), []);
   });
 });
