@@ -21,15 +21,23 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ValidateFunction } from "ajv";
-import { ajvMessage, GoogleError, requestBody } from "./discovery-schema";
+import {
+  ajvMessage,
+  checkParameter,
+  discoveryRoute,
+  findRoute,
+  GoogleError,
+  pathParameters,
+  requestBody,
+  unknownQueryParameter,
+  type DiscoveryRoute,
+} from "./discovery-schema";
 import {
   extendedSchemas,
   loadDiscovery,
   methodsOf,
   schemaCompiler,
   type DiscoveryDocument,
-  type DiscoveryMethod,
-  type DiscoveryParameter,
   type DiscoverySchema,
 } from "./connectors-schemas";
 
@@ -85,11 +93,7 @@ const SERVED = new Set([
 
 const TYPE_PREFIX = "type.googleapis.com/google.cloud.connectors.v1.";
 
-interface Route {
-  method: DiscoveryMethod;
-  flat: RegExp;
-  full: RegExp;
-  names: string[];
+interface Route extends DiscoveryRoute {
   request?: ValidateFunction;
   response?: ValidateFunction;
 }
@@ -107,35 +111,6 @@ interface PendingOperation {
 interface SubscriptionProgress {
   reads: number;
   error?: string;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
-}
-
-function pathRegex(template: string): { regex: RegExp; names: string[] } {
-  const names: string[] = [];
-  let source = "";
-  let rest = template;
-  for (;;) {
-    const match = /\{(\+?)([^}]+)\}/.exec(rest);
-    if (!match) break;
-    source += escapeRegex(rest.slice(0, match.index));
-    names.push(match[2]);
-    source += match[1] === "+" ? "(.+?)" : "([^/]+)";
-    rest = rest.slice(match.index + match[0].length);
-  }
-  return { regex: new RegExp(`^${source}${escapeRegex(rest)}$`), names };
-}
-
-function checkParameter(name: string, spec: DiscoveryParameter, value: string): void {
-  const refuse = (problem: string) => {
-    throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" ${problem}`);
-  };
-  if (spec.pattern && !new RegExp(spec.pattern).test(value)) refuse(`does not match ${spec.pattern}`);
-  if (spec.enum && !spec.enum.includes(value)) refuse(`is not one of ${spec.enum.join(", ")}`);
-  if (spec.type === "boolean" && value !== "true" && value !== "false") refuse("is not a boolean");
-  if (spec.type === "integer" && !/^-?\d+$/.test(value)) refuse("is not an integer");
 }
 
 /** The schema a dotted field path names inside `root`, or undefined when the path is not a field. */
@@ -234,19 +209,11 @@ export class ConnectorsStandIn {
     const compile = schemaCompiler(this.schemas);
     this.routes = methodsOf(this.document)
       .filter((method) => SERVED.has(method.id))
-      .map((method) => {
-        const full = pathRegex(this.document.servicePath + method.path);
-        return {
-          method,
-          flat: new RegExp(
-            `^${escapeRegex(this.document.servicePath + method.flatPath).replace(/\{[^}]+\}/g, "[^/]+")}$`,
-          ),
-          full: full.regex,
-          names: full.names,
-          request: method.request ? compile(method.request.$ref) : undefined,
-          response: method.response ? compile(method.response.$ref) : undefined,
-        };
-      });
+      .map((method) => ({
+        ...discoveryRoute(this.document.servicePath, method),
+        request: method.request ? compile(method.request.$ref) : undefined,
+        response: method.response ? compile(method.response.$ref) : undefined,
+      }));
     if (this.routes.length !== SERVED.size)
       throw new Error("the discovery document lacks a method the stand-in serves");
   }
@@ -325,17 +292,7 @@ export class ConnectorsStandIn {
   }): { status: number; payload: unknown } {
     let methodId: string | undefined;
     try {
-      if (!request.authorization || !/^Bearer \S+$/.test(request.authorization)) {
-        throw new GoogleError(
-          401,
-          "UNAUTHENTICATED",
-          "Request is missing required authentication credential. Expected OAuth 2 access token.",
-        );
-      }
-      const url = new URL(request.url, "http://stand-in");
-      const pathname = decodeURIComponent(url.pathname.replace(/^\//, ""));
-      const route = this.routes.find((r) => r.method.httpMethod === request.method && r.flat.test(pathname));
-      if (!route) throw new GoogleError(404, "NOT_FOUND", `no method for ${request.method} /${pathname}`);
+      const { route, url, pathname } = findRoute(this.routes, request);
       methodId = route.method.id;
       const fault = this.faults.get(methodId)?.shift();
       if (fault !== undefined) {
@@ -373,20 +330,11 @@ export class ConnectorsStandIn {
     request: { contentType?: string; body: string },
   ): RecordedRequest {
     const { method } = route;
-    const match = route.full.exec(pathname);
-    if (!match) throw new GoogleError(404, "NOT_FOUND", `/${pathname} does not match ${method.path}`);
-    const params: Record<string, string> = {};
-    route.names.forEach((name, i) => (params[name] = match[i + 1]));
+    const params = pathParameters(route, pathname);
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams) {
       const spec = method.parameters?.[name] ?? this.document.parameters[name];
-      if (!spec || spec.location !== "query") {
-        throw new GoogleError(
-          400,
-          "INVALID_ARGUMENT",
-          `Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`,
-        );
-      }
+      if (!spec || spec.location !== "query") throw unknownQueryParameter(name);
       if (name in query && !spec.repeated) throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name} repeated`);
       checkParameter(name, spec, value);
       query[name] = value;

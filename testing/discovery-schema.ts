@@ -144,3 +144,91 @@ export function requestBody(
   }
   return body;
 }
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+}
+
+/** `v1/{+name}:x` -> a regex capturing each variable (`+` = reserved expansion, may span segments) and their names. */
+function pathRegex(template: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  let source = "";
+  let rest = template;
+  for (;;) {
+    const match = /\{(\+?)([^}]+)\}/.exec(rest);
+    if (!match) break;
+    source += escapeRegex(rest.slice(0, match.index));
+    names.push(match[2]);
+    source += match[1] === "+" ? "(.+?)" : "([^/]+)";
+    rest = rest.slice(match.index + match[0].length);
+  }
+  return { regex: new RegExp(`^${source}${escapeRegex(rest)}$`), names };
+}
+
+/** A method as a stand-in routes it: by its `flatPath` (one segment per variable), then its `path` for parameters. */
+export interface DiscoveryRoute {
+  method: DiscoveryMethod;
+  flat: RegExp;
+  full: RegExp;
+  /** The `path` variables, in the order `full` captures them. */
+  names: string[];
+}
+
+export function discoveryRoute(servicePath: string, method: DiscoveryMethod): DiscoveryRoute {
+  const full = pathRegex(servicePath + method.path);
+  return {
+    method,
+    flat: new RegExp(`^${escapeRegex(servicePath + method.flatPath).replace(/\{[^}]+\}/g, "[^/]+")}$`),
+    full: full.regex,
+    names: full.names,
+  };
+}
+
+/**
+ * The route a request takes, as Google's front end finds it: a bearer token first (401 without one), then the HTTP
+ * method and the flat path (404 for no method).
+ */
+export function findRoute<R extends DiscoveryRoute>(
+  routes: readonly R[],
+  request: { method: string; url: string; authorization?: string },
+): { route: R; url: URL; pathname: string } {
+  if (!request.authorization || !/^Bearer \S+$/.test(request.authorization)) {
+    throw new GoogleError(
+      401,
+      "UNAUTHENTICATED",
+      "Request is missing required authentication credential. Expected OAuth 2 access token.",
+    );
+  }
+  const url = new URL(request.url, "http://stand-in");
+  const pathname = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  const route = routes.find((r) => r.method.httpMethod === request.method && r.flat.test(pathname));
+  if (!route) throw new GoogleError(404, "NOT_FOUND", `no method for ${request.method} /${pathname}`);
+  return { route, url, pathname };
+}
+
+/** The path parameters of a routed request, by the method's `path` variables. */
+export function pathParameters(route: DiscoveryRoute, pathname: string): Record<string, string> {
+  const match = route.full.exec(pathname);
+  if (!match) throw new GoogleError(404, "NOT_FOUND", `/${pathname} does not match ${route.method.path}`);
+  return Object.fromEntries(route.names.map((name, i) => [name, match[i + 1]]));
+}
+
+/** What Google answers for a query parameter the method does not declare. */
+export function unknownQueryParameter(name: string): GoogleError {
+  return new GoogleError(
+    400,
+    "INVALID_ARGUMENT",
+    `Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`,
+  );
+}
+
+/** One parameter value against its declaration: pattern, enum, boolean, integer. */
+export function checkParameter(name: string, spec: DiscoveryParameter, value: string): void {
+  const refuse = (problem: string) => {
+    throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" ${problem}`);
+  };
+  if (spec.pattern && !new RegExp(spec.pattern).test(value)) refuse(`does not match ${spec.pattern}`);
+  if (spec.enum && !spec.enum.includes(value)) refuse(`is not one of ${spec.enum.join(", ")}`);
+  if (spec.type === "boolean" && value !== "true" && value !== "false") refuse("is not a boolean");
+  if (spec.type === "integer" && !/^-?\d+$/.test(value)) refuse("is not an integer");
+}

@@ -15,12 +15,17 @@ import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import {
   ajvMessage,
+  checkParameter,
+  discoveryRoute,
+  findRoute,
   GoogleError,
   methodsOf,
+  pathParameters,
   requestBody,
   toJsonSchema,
-  type DiscoveryMethod,
+  unknownQueryParameter,
   type DiscoveryParameter,
+  type DiscoveryRoute,
   type DiscoveryResources,
   type DiscoverySchema,
   type JsonSchema,
@@ -38,37 +43,10 @@ interface DiscoveryDocument extends DiscoveryResources {
   schemas: Record<string, DiscoverySchema>;
 }
 
-interface Route {
+interface Route extends DiscoveryRoute {
   document: DiscoveryDocument;
-  method: DiscoveryMethod;
-  flat: RegExp;
-  full: RegExp;
-  fullNames: string[];
   request?: ValidateFunction;
   response?: ValidateFunction;
-}
-
-/** `v3/projects/{projectsId}:x` → a regex matching one segment per variable. */
-function flatPathRegex(template: string): RegExp {
-  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
-  return new RegExp(`^${escaped.replace(/\{[^}]+\}/g, "[^/]+")}$`);
-}
-
-/** `v3/{+resource}:x` → a regex capturing each variable (`+` = reserved expansion, may span segments). */
-function pathRegex(template: string): { regex: RegExp; names: string[] } {
-  const names: string[] = [];
-  let source = "";
-  let rest = template;
-  for (;;) {
-    const match = /\{(\+?)([^}]+)\}/.exec(rest);
-    if (!match) break;
-    source += rest.slice(0, match.index).replace(/[.*+?^$()|[\]\\]/g, "\\$&");
-    names.push(match[2]);
-    source += match[1] === "+" ? "(.+?)" : "([^/]+)";
-    rest = rest.slice(match.index + match[0].length);
-  }
-  source += rest.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
-  return { regex: new RegExp(`^${source}$`), names };
 }
 
 export function loadRoutes(): Route[] {
@@ -80,13 +58,9 @@ export function loadRoutes(): Route[] {
     for (const [name, schema] of Object.entries(document.schemas)) definitions[name] = toJsonSchema(schema);
     const compile = (ref: string) => ajv.compile({ $ref: `#/definitions/${ref}`, definitions });
     for (const method of methodsOf(document)) {
-      const full = pathRegex(document.servicePath + method.path);
       routes.push({
+        ...discoveryRoute(document.servicePath, method),
         document,
-        method,
-        flat: flatPathRegex(document.servicePath + method.flatPath),
-        full: full.regex,
-        fullNames: full.names,
         request: method.request ? compile(method.request.$ref) : undefined,
         response: method.response ? compile(method.response.$ref) : undefined,
       });
@@ -173,7 +147,8 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
-function checkParameter(name: string, spec: DiscoveryParameter, values: string[]): void {
+/** Every value of a parameter; more than one only for a repeated parameter. */
+function checkParameterValues(name: string, spec: DiscoveryParameter, values: string[]): void {
   if (values.length > 1 && !spec.repeated) {
     throw new GoogleError(
       400,
@@ -181,24 +156,7 @@ function checkParameter(name: string, spec: DiscoveryParameter, values: string[]
       `parameter ${name} is not repeated but was given ${values.length} times`,
     );
   }
-  for (const value of values) {
-    if (spec.pattern && !new RegExp(spec.pattern).test(value)) {
-      throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" does not match ${spec.pattern}`);
-    }
-    if (spec.enum && !spec.enum.includes(value)) {
-      throw new GoogleError(
-        400,
-        "INVALID_ARGUMENT",
-        `parameter ${name}="${value}" is not one of ${spec.enum.join(", ")}`,
-      );
-    }
-    if (spec.type === "boolean" && value !== "true" && value !== "false") {
-      throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" is not a boolean`);
-    }
-    if (spec.type === "integer" && !/^-?\d+$/.test(value)) {
-      throw new GoogleError(400, "INVALID_ARGUMENT", `parameter ${name}="${value}" is not an integer`);
-    }
-  }
+  for (const value of values) checkParameter(name, spec, value);
 }
 
 /** Validates one request and computes the answer; throws GoogleError for what Google would refuse. */
@@ -207,38 +165,19 @@ export function handle(
   state: StandInState,
   request: { method: string; url: string; authorization?: string; contentType?: string; body: string },
 ): { call: RecordedCall; response: unknown } {
-  if (!request.authorization || !/^Bearer \S+$/.test(request.authorization)) {
-    throw new GoogleError(
-      401,
-      "UNAUTHENTICATED",
-      "Request is missing required authentication credential. Expected OAuth 2 access token.",
-    );
-  }
-  const url = new URL(request.url, "http://stand-in");
-  const pathname = decodeURIComponent(url.pathname.replace(/^\//, ""));
-  const route = routes.find((r) => r.method.httpMethod === request.method && r.flat.test(pathname));
-  if (!route) throw new GoogleError(404, "NOT_FOUND", `no method for ${request.method} /${pathname}`);
+  const { route, url, pathname } = findRoute(routes, request);
   const { method, document } = route;
-  const params: Record<string, string> = {};
-  const match = route.full.exec(pathname);
-  if (!match) throw new GoogleError(404, "NOT_FOUND", `/${pathname} does not match ${method.path}`);
-  route.fullNames.forEach((name, i) => (params[name] = match[i + 1]));
+  const params = pathParameters(route, pathname);
 
   const query: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
   for (const [name, values] of Object.entries(query)) {
     const spec = method.parameters?.[name] ?? document.parameters[name];
-    if (!spec || spec.location !== "query") {
-      throw new GoogleError(
-        400,
-        "INVALID_ARGUMENT",
-        `Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`,
-      );
-    }
-    checkParameter(name, spec, values);
+    if (!spec || spec.location !== "query") throw unknownQueryParameter(name);
+    checkParameterValues(name, spec, values);
   }
   for (const [name, spec] of Object.entries(method.parameters ?? {})) {
-    if (spec.location === "path") checkParameter(name, spec, params[name] === undefined ? [] : [params[name]]);
+    if (spec.location === "path" && params[name] !== undefined) checkParameter(name, spec, params[name]);
     if (spec.required && params[name] === undefined && query[name] === undefined) {
       throw new GoogleError(400, "INVALID_ARGUMENT", `required parameter ${name} is missing`);
     }
