@@ -10,8 +10,7 @@ import {
   waitForOperation,
   type Api,
   type ApiSettings,
-  type PollingPolicy,
-  type RetryPolicy,
+  type ApiSettingsArgs,
 } from "./connectors-api";
 import { isUnknown } from "../hubspot/validation";
 import { checkConnectionName, checkProjectId, checkStringList, checkTopicId } from "./validation";
@@ -321,7 +320,7 @@ export const connectionEventingProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-export interface ConnectionEventingArgs {
+export interface ConnectionEventingArgs extends ApiSettingsArgs {
   /** The connection's resource name, e.g. `gcp.integrationconnectors.Connection`'s `id`. */
   connectionName: pulumi.Input<string>;
   /** Where the connection writes events it could not deliver (the seed's dead-letter project and topic). */
@@ -342,10 +341,6 @@ export interface ConnectionEventingArgs {
    * whole eventingConfig), the managed fields are written again.
    */
   reapplyWhen?: pulumi.Input<string>;
-  /** Default https://connectors.googleapis.com/. */
-  rootUrl?: pulumi.Input<string>;
-  retry?: pulumi.Input<RetryPolicy>;
-  polling?: pulumi.Input<PollingPolicy>;
 }
 
 /** `pulumi-nodejs:dynamic/connectors:ConnectionEventing`. */

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { connectors_v1 } from "googleapis";
 
 /*
@@ -36,6 +37,9 @@ export interface ApiSettings {
   retry?: RetryPolicy;
   polling?: PollingPolicy;
 }
+
+/** `ApiSettings` as a resource's args take them. */
+export type ApiSettingsArgs = { [K in keyof ApiSettings]?: pulumi.Input<NonNullable<ApiSettings[K]>> };
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
 /** Connection updates take minutes in Google's console; 20 minutes is the bound before `up` gives up waiting. */

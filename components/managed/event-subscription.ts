@@ -10,9 +10,8 @@ import {
   waitForOperation,
   type Api,
   type ApiSettings,
+  type ApiSettingsArgs,
   type ConnectorsApiError,
-  type PollingPolicy,
-  type RetryPolicy,
 } from "./connectors-api";
 import { isUnknown } from "../hubspot/validation";
 import {
@@ -251,7 +250,7 @@ export const eventSubscriptionProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-export interface EventSubscriptionArgs {
+export interface EventSubscriptionArgs extends ApiSettingsArgs {
   /** The connection's resource name, e.g. `gcp.integrationconnectors.Connection`'s `id`. */
   connectionName: pulumi.Input<string>;
   /** The subscription's id on the connection, e.g. the trigger's name and event type. */
@@ -266,10 +265,6 @@ export interface EventSubscriptionArgs {
   }>;
   /** The service account the connector delivers as (it needs roles/pubsub.publisher on the topic). */
   serviceAccount: pulumi.Input<string>;
-  /** Default https://connectors.googleapis.com/. */
-  rootUrl?: pulumi.Input<string>;
-  retry?: pulumi.Input<RetryPolicy>;
-  polling?: pulumi.Input<PollingPolicy>;
 }
 
 /** `pulumi-nodejs:dynamic/connectors:EventSubscription`. */
