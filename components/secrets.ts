@@ -18,6 +18,9 @@ export interface SecretReference {
   readonly version: pulumi.Output<string>;
   /** Full resource path `projects/P/secrets/S`. */
   readonly path: pulumi.Output<string>;
+  /** The path's project and secret id, as IAM bindings on the secret name them. */
+  readonly project: pulumi.Output<string>;
+  readonly secretId: pulumi.Output<string>;
   /** The accessor binding: Cloud Run checks secret access when it deploys a revision, so services wait for it. */
   readonly access: gcp.secretmanager.SecretIamMember;
 }
@@ -110,6 +113,8 @@ export class TriggerSecrets extends pulumi.ComponentResource {
           secret: created.secretId,
           version: version.version,
           path: pulumi.interpolate`projects/${created.project}/secrets/${created.secretId}`,
+          project: created.project,
+          secretId: created.secretId,
           access,
         };
       }
@@ -129,6 +134,8 @@ export class TriggerSecrets extends pulumi.ComponentResource {
         secret: pulumi.output(source.secret),
         version: pulumi.output(source.version),
         path: pulumi.interpolate`projects/${project}/secrets/${parsed.secretId}`,
+        project: pulumi.output(project),
+        secretId: pulumi.output(parsed.secretId),
         access,
       };
     };

@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { connectorEventAttributes } from "../../contract/connector-events";
+import { parseTopicPath } from "../../contract/runtime-env-values";
 import type { EventType } from "../../contract/events";
 import type { ResolvedProxy } from "../defaults";
 import { type LabelArgs, resourceLabels } from "../labels";
@@ -79,23 +80,8 @@ export function triggerStatus(
   return worst;
 }
 
-/** `projects/P/topics/T` -> {projectId, topic id}. */
-function topicParts(path: pulumi.Input<string>): pulumi.Output<{ projectId: string; topic: string }> {
-  return pulumi.output(path).apply((value) => {
-    const match = /^projects\/([^/]+)\/topics\/([^/]+)$/.exec(value);
-    if (!match) throw new Error(`dead-letter topic ${value} is not projects/PROJECT/topics/TOPIC`);
-    return { projectId: match[1], topic: match[2] };
-  });
-}
-
 function secretVersion(ref: SecretReference): pulumi.Output<string> {
   return pulumi.interpolate`${ref.path}/versions/${ref.version}`;
-}
-
-/** `projects/P/secrets/S` -> the IAM member binding's project and secret id. */
-function secretParts(ref: SecretReference): { project: pulumi.Output<string>; secretId: pulumi.Output<string> } {
-  const parts = ref.path.apply((path) => path.split("/"));
-  return { project: parts.apply((p) => p[1]), secretId: parts.apply((p) => p[3]) };
 }
 
 /**
@@ -143,7 +129,6 @@ export class ManagedBackend extends pulumi.ComponentResource {
       ...(args.proxyPassword ? [["proxy-password", args.proxyPassword] as const] : []),
     ] as const;
     for (const [key, ref] of secrets) {
-      const { project, secretId } = secretParts(ref);
       for (const [role, suffix] of [
         ["roles/secretmanager.secretAccessor", "accessor"],
         ["roles/secretmanager.viewer", "viewer"],
@@ -151,13 +136,20 @@ export class ManagedBackend extends pulumi.ComponentResource {
         // The client secret's accessor binding is the listener account's own (TriggerSecrets): not bound twice.
         if (key === "client-secret" && suffix === "accessor") continue;
         secretGrants.push(
-          new gcp.secretmanager.SecretIamMember(`${name}-${key}-${suffix}`, { project, secretId, role, member }, child),
+          new gcp.secretmanager.SecretIamMember(
+            `${name}-${key}-${suffix}`,
+            { project: ref.project, secretId: ref.secretId, role, member },
+            child,
+          ),
         );
       }
     }
     // Publishing to the events and dead-letter topics is the listener account's grant (EventBus, DeadLetterQueue),
     // which this account is: the caller makes this component depend on them.
-    const deadLetter = topicParts(args.deadLetterTopic);
+    const deadLetter = pulumi.output(args.deadLetterTopic).apply((path) => {
+      const { project: projectId, topic } = parseTopicPath(path, undefined);
+      return { projectId, topic };
+    });
 
     const host = new URL(args.destination.host).hostname;
     const destination = args.destination.serviceAttachment
