@@ -91,33 +91,38 @@ describe("managed backend: pure pieces", () => {
         connectorVersion: "projects/p/locations/global/providers/gcp/connectors/hubspot/versions/1",
         minNodes: 9,
         maxNodes: 2,
+        serviceAccount: "123456789012-compute@developer.gserviceaccount.com",
       },
     };
     assert.throws(
       () => resolveManaged(args),
       (error: Error) => {
         for (const part of [
-          /accessToken is missing/,
-          /previousClientSecret is set/,
-          /privateServiceConnect\.enabled/,
-          /trigger "companies": company\.creation not offered/,
-          /managed\.minNodes 9 is above maxNodes 2/,
+          /accessToken: missing; the connection authenticates with it/,
+          /previousClientSecret: is set; the connection verifies with one client secret/,
+          /privateServiceConnect\.enabled: is true with backend managed; there is no Cloud Run listener/,
+          /triggers\.0\.eventTypes\.0: "company\.creation" is not offered by Google's HubSpot connector/,
+          /managed\.minNodes: 9 is above maxNodes 2; minNodes <= maxNodes/,
+          /managed\.serviceAccount: .*Compute Engine default/i,
         ]) {
           assert.match(error.message, part);
         }
         return true;
       },
     );
-    assert.throws(() => resolveManaged({ ...args, backend: undefined }), /managed is set but backend is not "managed"/);
+    assert.throws(() => resolveManaged({ ...args, backend: undefined }), /managed: is set but backend is not managed/);
     const resolved = resolveManaged({
       ...args,
       accessToken: "t",
       previousClientSecret: undefined,
       privateServiceConnect: undefined,
       triggers: [{ name: "deals", eventTypes: ["deal.creation"], integration: "crm" }],
-      managed: { connectorVersion: "v", serviceAccount: "serviceAccount:conn-sa1@acme.iam.gserviceaccount.com" },
+      managed: {
+        connectorVersion: "v",
+        serviceAccount: "serviceAccount:conn-sa1@acme-hubspot-test.iam.gserviceaccount.com",
+      },
     });
-    assert.equal(resolved?.serviceAccount, "conn-sa1@acme.iam.gserviceaccount.com");
+    assert.equal(resolved?.serviceAccount, "conn-sa1@acme-hubspot-test.iam.gserviceaccount.com");
     assert.deepEqual([resolved?.minNodes, resolved?.maxNodes], [2, 50]);
     assert.equal(resolved?.connectorKeys.tokenVariable, "access_token");
   });
