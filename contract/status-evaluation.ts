@@ -17,6 +17,9 @@
 
 export type TriggerState = "Creating" | "Active" | "Error";
 
+/** How bad each state is: wherever states combine, the worst wins (Error > Creating > Active). */
+export const STATE_RANK: Readonly<Record<TriggerState, number>> = { Active: 0, Creating: 1, Error: 2 };
+
 /** Window counters, summed over the buckets of the window. */
 export interface DeliveryWindow {
   verified: number;
@@ -229,8 +232,10 @@ export function evaluateTriggers(
 
 /** The registration's status from its triggers' (worst wins: Error > Creating > Active), with the reasons that matter. */
 export function overallStatus(statuses: readonly TriggerStatus[]): { status: TriggerState; statusMessage: string } {
-  const rank: Record<TriggerState, number> = { Active: 0, Creating: 1, Error: 2 };
-  const worst = statuses.reduce<TriggerState>((acc, s) => (rank[s.state] > rank[acc] ? s.state : acc), "Active");
+  const worst = statuses.reduce<TriggerState>(
+    (acc, s) => (STATE_RANK[s.state] > STATE_RANK[acc] ? s.state : acc),
+    "Active",
+  );
   if (statuses.length === 0) return { status: "Creating", statusMessage: "no trigger declared" };
   const parts = statuses.filter((s) => s.state === worst).map((s) => `${s.name}: ${s.reasons.join("; ")}`);
   return { status: worst, statusMessage: parts.join(" | ") };

@@ -1,3 +1,4 @@
+import { STATE_RANK } from "../../contract/status-evaluation";
 import type { HubSpotSettings, HubSpotSubscription, RegistrationStatus } from "./types";
 
 /*
@@ -88,9 +89,8 @@ export function subscriptionStatus(declaredActive: boolean, actual: HubSpotSubsc
 
 /** The registration's overall status: the worst of its parts (Error > Creating > Active), with the messages that matter. */
 export function combineStatuses(parts: { name: string; report: StatusReport }[]): StatusReport {
-  const rank: Record<RegistrationStatus, number> = { Active: 0, Creating: 1, Error: 2 };
   const worst = parts.reduce<RegistrationStatus>(
-    (acc, p) => (rank[p.report.status] > rank[acc] ? p.report.status : acc),
+    (acc, p) => (STATE_RANK[p.report.status] > STATE_RANK[acc] ? p.report.status : acc),
     "Active",
   );
   if (worst === "Active") return { status: "Active", statusMessage: `${parts.length} HubSpot resources active` };

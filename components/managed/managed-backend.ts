@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { connectorEventAttributes } from "../../contract/connector-events";
 import { parseTopicPath } from "../../contract/runtime-env-values";
+import { STATE_RANK } from "../../contract/status-evaluation";
 import type { EventType } from "../../contract/events";
 import type { ResolvedProxy } from "../defaults";
 import { type LabelArgs, resourceLabels } from "../labels";
@@ -64,7 +65,6 @@ const SEED_STATUS: Record<string, ManagedTriggerStatus["status"]> = {
   ERROR: "Error",
   SUSPENDED: "Error",
 };
-const RANK: Record<ManagedTriggerStatus["status"], number> = { Active: 0, Creating: 1, Error: 2 };
 
 /** Internal. Exported for testing: one trigger's seed status from its subscriptions' states. */
 export function triggerStatus(
@@ -73,7 +73,7 @@ export function triggerStatus(
   let worst: ManagedTriggerStatus = { status: "Active", statusMessage: "every event subscription is ACTIVE" };
   for (const { eventType, state, description } of subscriptions) {
     const status = SEED_STATUS[state] ?? "Creating";
-    if (status === "Active" || RANK[status] <= RANK[worst.status]) continue;
+    if (status === "Active" || STATE_RANK[status] <= STATE_RANK[worst.status]) continue;
     const why = description ? `: ${description}` : "";
     worst = { status, statusMessage: `event subscription ${eventType} is ${state || "not reported yet"}${why}` };
   }
