@@ -5,7 +5,7 @@
  * whose subscriptions are ACTIVE but whose executions keep failing is in Error all the same.
  */
 import type { TriggerStatus } from "../../../contract/status-evaluation";
-import { call, connectorsApi, type ApiSettings } from "../../../components/managed/connectors-api";
+import { call, connectorsApi, REQUEST_OPTIONS, type ApiSettings } from "../../../components/managed/connectors-api";
 import { triggerStatus } from "../../../components/managed/managed-backend";
 import { eventSubscriptionId } from "../../../components/naming";
 import type { StackOutputs } from "../stack-outputs";
@@ -24,7 +24,10 @@ async function listSubscriptions(settings: ApiSettings, connection: string): Pro
   let pageToken: string | undefined;
   do {
     const page = await call(api, `connections.eventSubscriptions.list ${connection}`, () =>
-      api.client.projects.locations.connections.eventSubscriptions.list({ parent: connection, pageToken }),
+      api.client.projects.locations.connections.eventSubscriptions.list(
+        { parent: connection, pageToken },
+        REQUEST_OPTIONS,
+      ),
     );
     for (const subscription of page?.eventSubscriptions ?? []) {
       const id = subscription.name?.split("/").pop() ?? "";
