@@ -418,7 +418,7 @@ export class HubSpotTrigger extends pulumi.ComponentResource {
         },
         // The account publishes through the topics' bindings (EventBus, DeadLetterQueue) and reads its secrets.
         {
-          ...after(API.connectors),
+          parent: this,
           dependsOn: [...(this.apis?.of(API.connectors) ?? []), this.eventBus, this.deadLetter, secrets],
         },
       );

@@ -44,6 +44,7 @@ export interface ManagedBackendArgs extends LabelArgs {
   /** Seed "Code secret du client": the event listener's authentication. */
   readonly clientSecret: SecretReference;
   /** The events topic the event subscriptions deliver to. */
+  /** The topic's project and name (its short name, as `gcp.pubsub.Topic.name`). */
   readonly eventsTopic: { readonly project: pulumi.Input<string>; readonly name: pulumi.Input<string> };
   /** `projects/P/topics/T`: where the connection writes events it could not deliver. */
   readonly deadLetterTopic: pulumi.Input<string>;
@@ -209,7 +210,6 @@ export class ManagedBackend extends pulumi.ComponentResource {
     );
     this.webhookUrl = this.eventing.eventsListenerEndpoint;
 
-    const eventsTopicId = pulumi.output(args.eventsTopic.name).apply((topic) => topic.split("/").pop() ?? topic);
     const states: pulumi.Output<{ trigger: string; eventType: string; state: string; description: string }>[] = [];
     for (const trigger of args.triggers) {
       const byType: Record<string, EventSubscription> = {};
@@ -223,7 +223,7 @@ export class ManagedBackend extends pulumi.ComponentResource {
             eventTypeId: eventType,
             pubsub: {
               projectId: args.eventsTopic.project,
-              topicId: eventsTopicId,
+              topicId: args.eventsTopic.name,
               attributes: pulumi
                 .output(trigger.subscriptionKey)
                 .apply((key) => connectorEventAttributes(eventType, key)),
