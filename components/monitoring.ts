@@ -128,7 +128,7 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
     const context: pulumi.Output<RunbookContext> = pulumi
       .all([
         args.project,
-        args.listenerService ?? "",
+        args.listenerService,
         args.dispatcherService,
         args.deadLetterProject,
         args.deadLetterSubscription,
@@ -136,7 +136,7 @@ export class TriggerMonitoring extends pulumi.ComponentResource {
       .apply(([project, listenerService, dispatcherService, deadLetterProject, deadLetterSubscription]) => ({
         stack: args.stackName,
         project,
-        ...(listenerService !== "" ? { listenerService } : {}),
+        ...(listenerService !== undefined && { listenerService }),
         dispatcherService,
         deadLetterProject,
         deadLetterSubscription: subscriptionShortName(deadLetterSubscription),
