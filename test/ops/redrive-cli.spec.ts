@@ -1,22 +1,17 @@
 // `npm run redrive` end to end: the script run as the operator runs it, its stack read through the pulumi CLI
 // stand-in, against the Pub/Sub emulator.
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import type { Subscription } from "@google-cloud/pubsub";
 import { drain } from "./drain";
 import { createPulumiCliStandIn, sampleStackOutputs, type PulumiCliStandIn } from "../../testing/pulumi-cli-stand-in";
 import { emulatorForSuite } from "../../testing/pubsub-emulator";
+import { runProcess, type Run } from "../support/run-process";
 
 const PROJECT = "redrive-cli";
 const ROOT = path.resolve(__dirname, "../..");
 const SUMMARY_KEYS = ["pulled", "republished", "acknowledged", "skipped", "failed", "reasons", "dryRun"];
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const hasScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;
 
@@ -40,15 +35,7 @@ describe("npm run redrive -- --stack S (end to end)", function () {
     // util-linux `script` runs the command on a pseudo-terminal: both its stdout and stderr are then TTYs.
     const quoted = node.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(" ");
     const [command, ...commandArgs] = options.pty ? ["script", "-qfec", quoted, "/dev/null"] : node;
-    const child = spawn(command, commandArgs, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      child.once("error", reject);
-      child.once("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return runProcess(command, commandArgs, { cwd: ROOT, env });
   }
 
   before(async () => {

@@ -1,7 +1,6 @@
 // `npm run status` end to end: the script run as the operator runs it, its stack read through the pulumi CLI
 // stand-in, its status store on the Firestore emulator, HubSpot (api mode) on the webhooks stand-in.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Firestore } from "@google-cloud/firestore";
 import { bucketStart } from "../../contract/status-store";
@@ -14,6 +13,7 @@ import { APP_ID, DEVELOPER_API_KEY, startStandIn } from "../hubspot/support";
 import { ConnectorsStandIn } from "../../testing/connectors-stand-in";
 import { ACCESS_TOKEN_ENV } from "../../components/managed/connectors-api";
 import { CONNECTORS_ROOT_URL_ENV } from "../../scripts/lib/status/managed";
+import { runProcess, type Run } from "../support/run-process";
 
 const PROJECT = "status-cli";
 const ROOT = path.resolve(__dirname, "../..");
@@ -48,12 +48,6 @@ const write = (collection: string, id: string, counts: Record<string, number>, l
     ...(firstAt !== undefined && { firstAt }),
   }) satisfies StatusWrite;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe("npm run status -- --stack S (end to end)", function () {
   this.timeout(60_000);
   let emulator: FirestoreEmulator | undefined;
@@ -79,19 +73,7 @@ describe("npm run status -- --stack S (end to end)", function () {
       [CONNECTORS_ROOT_URL_ENV]: connectorsUrl,
       [ACCESS_TOKEN_ENV]: CONNECTORS_TOKEN,
     };
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/status.ts", ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    return new Promise((resolve, reject) => {
-      child.once("error", reject);
-      child.once("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return runProcess(process.execPath, ["--import", "tsx", "scripts/status.ts", ...args], { cwd: ROOT, env });
   }
 
   before(async function () {
